@@ -1,0 +1,27 @@
+/*
+ * file.h - reading and writing files so that a power cut never leaves a
+ * half-written one: ks_file_write_atomic() writes a temp file beside the
+ * target, fsyncs it, renames it over the target and fsyncs the directory.
+ */
+#ifndef KS_FILE_H
+#define KS_FILE_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "ks/error.h"
+
+/* Reads a whole file (at most max_size bytes, else KS_ERR_TOO_LARGE).
+ * *out is malloc'ed, NUL-terminated (not counted in *len): free() it. */
+ks_status ks_file_read_all(const char *path, size_t max_size, char **out, size_t *len,
+                           ks_error *err);
+/* Atomically replaces path with data (temp + fsync + rename + dir fsync). */
+ks_status ks_file_write_atomic(const char *path, const void *data, size_t len, ks_error *err);
+/* fsyncs a directory so a rename inside it survives a power cut. */
+ks_status ks_file_fsync_dir(const char *dir, ks_error *err);
+/* Bytes available to an unprivileged user on the filesystem holding path. */
+ks_status ks_file_free_space(const char *path, uint64_t *bytes, ks_error *err);
+/* Size of a regular file. */
+ks_status ks_file_size(const char *path, uint64_t *size, ks_error *err);
+
+#endif

@@ -1,0 +1,159 @@
+/*
+ * file.c - whole-file reads and crash-safe writes (POSIX).
+ *
+ * The atomic write never leaves a half-written target: data goes to a
+ * uniquely named temp file in the same directory, which is fsynced, renamed
+ * over the target, and then the directory is fsynced so the rename itself
+ * survives a power cut.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <sys/statvfs.h>
+#include <unistd.h>
+
+#include "ks/file.h"
+
+ks_status ks_file_read_all(const char *path, size_t max_size, char **out, size_t *len, ks_error *err)
+{
+    ks_status rc = KS_OK;
+    char *buf = NULL;
+    int fd = open(path, O_RDONLY | O_CLOEXEC);
+    if (fd < 0) {
+        return ks_error_set(err, errno == ENOENT ? KS_ERR_NOT_FOUND : KS_ERR_IO, "cannot open %s: %s",
+                            path, strerror(errno));
+    }
+    struct stat st;
+    if (fstat(fd, &st) != 0 || !S_ISREG(st.st_mode)) {
+        rc = ks_error_set(err, KS_ERR_IO, "%s is not a regular file", path);
+        goto out;
+    }
+    if ((uint64_t)st.st_size > max_size) {
+        rc = ks_error_set(err, KS_ERR_TOO_LARGE, "%s is %lld bytes, over the limit of %zu", path,
+                          (long long)st.st_size, max_size);
+        goto out;
+    }
+    size_t cap = (size_t)st.st_size + 1, used = 0;
+    buf = malloc(cap);
+    if (!buf) {
+        rc = ks_error_set(err, KS_ERR_NOMEM, "out of memory reading %s", path);
+        goto out;
+    }
+    for (;;) {
+        if (used + 1 >= cap) {
+            /* The file grew while we read it: keep going up to the limit. */
+            if (cap > max_size) {
+                rc = ks_error_set(err, KS_ERR_TOO_LARGE, "%s grew over the limit of %zu", path, max_size);
+                goto out;
+            }
+            char *nb = realloc(buf, cap * 2);
+            if (!nb) { rc = ks_error_set(err, KS_ERR_NOMEM, "out of memory reading %s", path); goto out; }
+            buf = nb;
+            cap *= 2;
+        }
+        ssize_t n = read(fd, buf + used, cap - used - 1);
+        if (n < 0) {
+            if (errno == EINTR) continue;
+            rc = ks_error_set(err, KS_ERR_IO, "cannot read %s: %s", path, strerror(errno));
+            goto out;
+        }
+        if (n == 0) break;
+        used += (size_t)n;
+    }
+    buf[used] = '\0';
+    *out = buf;
+    if (len) *len = used;
+    buf = NULL;
+out:
+    free(buf);
+    close(fd);
+    return rc;
+}
+
+ks_status ks_file_fsync_dir(const char *dir, ks_error *err)
+{
+    int fd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+    if (fd < 0) return ks_error_set(err, KS_ERR_IO, "cannot open directory %s: %s", dir, strerror(errno));
+    int r = fsync(fd);
+    int e = errno;
+    close(fd);
+    if (r != 0) return ks_error_set(err, KS_ERR_IO, "cannot sync directory %s: %s", dir, strerror(e));
+    return KS_OK;
+}
+
+ks_status ks_file_write_atomic(const char *path, const void *data, size_t len, ks_error *err)
+{
+    ks_status rc = KS_OK;
+    size_t plen = strlen(path);
+    char *tmp = malloc(plen + 16);
+    char *dir = malloc(plen + 2);
+    int fd = -1;
+    if (!tmp || !dir) { rc = ks_error_set(err, KS_ERR_NOMEM, "out of memory"); goto out; }
+    snprintf(tmp, plen + 16, "%s.tmp.XXXXXX", path);
+    fd = mkstemp(tmp);
+    if (fd < 0) {
+        rc = ks_error_set(err, errno == ENOSPC ? KS_ERR_NOSPACE : KS_ERR_IO, "cannot create %s: %s", tmp,
+                          strerror(errno));
+        tmp[0] = '\0';
+        goto out;
+    }
+    const char *p = data;
+    size_t left = len;
+    while (left > 0) {
+        ssize_t n = write(fd, p, left);
+        if (n < 0) {
+            if (errno == EINTR) continue;
+            rc = ks_error_set(err, errno == ENOSPC ? KS_ERR_NOSPACE : KS_ERR_IO, "cannot write %s: %s",
+                              tmp, strerror(errno));
+            goto out;
+        }
+        p += n;
+        left -= (size_t)n;
+    }
+    if (fsync(fd) != 0) {
+        rc = ks_error_set(err, errno == ENOSPC ? KS_ERR_NOSPACE : KS_ERR_IO, "cannot sync %s: %s", tmp,
+                          strerror(errno));
+        goto out;
+    }
+    close(fd);
+    fd = -1;
+    if (rename(tmp, path) != 0) {
+        rc = ks_error_set(err, KS_ERR_IO, "cannot rename %s to %s: %s", tmp, path, strerror(errno));
+        goto out;
+    }
+    tmp[0] = '\0';
+    memcpy(dir, path, plen + 1);
+    char *slash = strrchr(dir, '/');
+    if (slash == dir) slash[1] = '\0';
+    else if (slash) *slash = '\0';
+    else { dir[0] = '.'; dir[1] = '\0'; }
+    rc = ks_file_fsync_dir(dir, err);
+out:
+    if (fd >= 0) close(fd);
+    if (tmp && tmp[0]) unlink(tmp);
+    free(tmp);
+    free(dir);
+    return rc;
+}
+
+ks_status ks_file_free_space(const char *path, uint64_t *bytes, ks_error *err)
+{
+    struct statvfs vfs;
+    if (statvfs(path, &vfs) != 0)
+        return ks_error_set(err, KS_ERR_IO, "cannot read free space of %s: %s", path, strerror(errno));
+    *bytes = (uint64_t)vfs.f_bavail * (uint64_t)vfs.f_frsize;
+    return KS_OK;
+}
+
+ks_status ks_file_size(const char *path, uint64_t *size, ks_error *err)
+{
+    struct stat st;
+    if (stat(path, &st) != 0)
+        return ks_error_set(err, errno == ENOENT ? KS_ERR_NOT_FOUND : KS_ERR_IO, "cannot stat %s: %s", path,
+                            strerror(errno));
+    *size = (uint64_t)st.st_size;
+    return KS_OK;
+}
