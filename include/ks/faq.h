@@ -52,14 +52,19 @@ typedef struct ks_faq_article {
 } ks_faq_article;
 
 typedef struct ks_faq {
+    char *source;        /* the name given to ks_faq_parse (file name), for errors at import */
     ks_faq_category *categories;
     size_t n_categories;
     ks_faq_article *articles;
     size_t n_articles;
 } ks_faq;
 
-/* Parses and validates one kiosk-faq/1 document. source names it in errors.
- * On success *out is owned by the caller: ks_faq_free(). */
+/* Parses and validates one kiosk-faq/1 document (len bytes, need not be
+ * NUL-terminated). source names it in errors. Categories that articles name
+ * are checked at import (they may be defined in another file or already in
+ * the store). On success *out is owned by the caller: ks_faq_free(). On
+ * failure *out is untouched and err holds the first problem found, in
+ * document order. */
 ks_status ks_faq_parse(const char *json, size_t len, const char *source, ks_faq **out, ks_error *err);
 /* Reads the file (up to KS_FAQ_MAX_FILE_BYTES) and parses it. */
 ks_status ks_faq_load_file(const char *path, ks_faq **out, ks_error *err);

@@ -18,6 +18,7 @@
 
 #include "ks/error.h"
 #include "ks/faq.h"
+#include "ks/locale.h"
 
 typedef struct ks_store ks_store;
 typedef struct sqlite3 sqlite3;
@@ -45,13 +46,20 @@ typedef struct ks_import_opts {
 } ks_import_opts;
 
 typedef struct ks_import_stats {
-    size_t categories;
-    size_t articles;
-    size_t removed;
+    size_t categories;  /* categories written */
+    size_t articles;    /* articles in the files */
+    size_t removed;     /* articles deleted (REPLACE_ALL) */
+    size_t unchanged;   /* articles identical to the stored ones: not re-indexed */
 } ks_import_stats;
 
 /* Imports one or more parsed documents in one transaction, all or nothing.
- * opts may be NULL (merge, version unchanged). stats may be NULL. */
+ * opts may be NULL (merge, version unchanged). stats may be NULL.
+ * A category named by an article must be defined in one of the documents
+ * or (MERGE only) already be in the store. The same category in several
+ * documents merges its titles (later documents win per locale); the same
+ * id+locale article in two documents is an error. SQLITE_FULL (disk full,
+ * size cap) is KS_ERR_NOSPACE. On any failure the database is exactly as
+ * before. */
 ks_status ks_store_import(ks_store *store, ks_faq *const *faqs, size_t n_faqs,
                           const ks_import_opts *opts, ks_import_stats *stats, ks_error *err);
 
@@ -103,6 +111,37 @@ ks_status ks_store_article_count(ks_store *store, int64_t *out, ks_error *err);
 /* Key/value state that must survive restarts (settings, sync state).
  * ks_store_get: *out malloc'ed (free()), KS_ERR_NOT_FOUND when unset. */
 ks_status ks_store_get(ks_store *store, const char *key, char **out, ks_error *err);
+/* value NULL deletes the key. */
 ks_status ks_store_set(ks_store *store, const char *key, const char *value, ks_error *err);
+
+/* --- for technicians (kioskctl status, diagnostics) --- */
+
+typedef struct ks_store_locale_count {
+    char locale[KS_LOCALE_MAX];
+    int64_t articles;
+} ks_store_locale_count;
+
+typedef struct ks_store_info {
+    int schema_version;
+    int64_t content_version;
+    int64_t articles;          /* rows, all locales */
+    int64_t article_ids;       /* distinct ids */
+    int64_t categories;
+    ks_store_locale_count *locales; /* sorted by locale */
+    size_t n_locales;
+    uint64_t db_bytes;         /* kiosk.db plus its WAL */
+    /* The last import: last_import_at 0 when there was none. */
+    int64_t last_import_at;    /* unix seconds */
+    char *last_import_mode;    /* "merge" or "replace-all" */
+    char *last_import_sources; /* file names, ", "-separated (may be cut) */
+    int64_t last_import_articles;
+} ks_store_info;
+
+/* Fills *out: free with ks_store_info_free(). */
+ks_status ks_store_get_info(ks_store *store, ks_store_info *out, ks_error *err);
+void ks_store_info_free(ks_store_info *info);
+
+/* The schema version this build migrates databases to. */
+int ks_store_schema_version(void);
 
 #endif

@@ -1,0 +1,133 @@
+/*
+ * app_internal.h - the app's state, shared by app.c, nav.c, chrome.c and
+ * overlay.c only. Screens use the functions of app.h, never these fields.
+ */
+#ifndef KS_APP_INTERNAL_H
+#define KS_APP_INTERNAL_H
+
+#include "ks/lock.h"
+
+#include "app.h"
+
+#define NAV_MAX 16
+
+typedef enum trans_kind { TRANS_NONE, TRANS_PUSH, TRANS_POP } trans_kind;
+
+typedef enum overlay_kind { OVERLAY_NONE, OVERLAY_SETTINGS, OVERLAY_LINK, OVERLAY_HANDOFF } overlay_kind;
+
+/* Chrome (top bar) hit ids. */
+enum {
+    CH_BACK = 1,
+    CH_HOME,
+    CH_A11Y,
+    CH_LANG0 = 100, /* + locale index */
+};
+
+/* Overlay hit ids. */
+enum {
+    OV_SCRIM = 1,
+    OV_CARD,
+    OV_CLOSE,
+    OV_CONTRAST,
+    OV_LARGE_TEXT,
+};
+
+struct app {
+    app_options opt;
+    ks_config *cfg;
+    char *data_dir;
+    ks_lock *lock;
+
+    SDL_Window *win;
+    SDL_Renderer *ren;
+    SDL_Surface *surface; /* headless target */
+    int sw_window;        /* software renderer on a window: present only the dirty rect */
+    int full_redraw;      /* GPU renderer: the back buffer is not kept between frames */
+    int w, h;
+
+    ks_text *text;
+    ks_ui *ui;
+    ks_theme *theme_base, *theme_hc;
+    int high_contrast, large_text;
+    ks_i18n *i18n;
+    char locale[KS_LOCALE_MAX];
+
+    content *content;
+    stats *stats;
+    Uint32 wake_event;
+
+    /* navigation */
+    screen *stack[NAV_MAX];
+    size_t depth;
+    struct {
+        trans_kind kind;
+        screen *from, *to; /* from is owned here during a pop */
+        uint64_t t0;
+        int ms;
+    } trans;
+
+    /* overlay */
+    struct {
+        overlay_kind kind;
+        char *url;
+        uint64_t t0;
+        float contrast_pos, large_pos; /* toggle knobs, animated */
+        uint64_t knob_t0;
+    } ov;
+
+    /* top bar */
+    int bar_h;
+    int bar_depth; /* stack depth the bar was last drawn for */
+
+    /* pointer: the first finger (or the mouse) wins until it lifts */
+    struct {
+        int active;
+        SDL_FingerID finger; /* -1 = mouse */
+        int x0, y0, x, y;
+        uint64_t t0;
+        int has_hit;
+        ks_hit hit;
+        int pressed; /* hit still held (not cancelled by a drag) */
+        ks_scroll *scroll;
+        int dragging;
+    } ptr;
+    uint64_t last_activation;
+
+    /* keyboard focus (Tab / arrows / Return) */
+    struct {
+        int visible;
+        ks_hit_owner owner;
+        int id;
+    } focus;
+
+    int bottom_inset;
+    uint64_t last_input;
+    int session_dirty; /* something to wipe on idle */
+    int running;
+    int animating;     /* the last update said something moves */
+};
+
+/* chrome.c */
+int chrome_height(app *a);
+void chrome_draw(app *a);
+void chrome_tap(app *a, int id);
+
+/* overlay.c */
+void overlay_draw(app *a);
+void overlay_tap(app *a, int id, int x, int y);
+int overlay_update(app *a, uint64_t now);
+void overlay_close(app *a);
+int overlay_key(app *a, SDL_Keycode key);
+
+/* nav.c */
+void nav_draw(app *a);
+int nav_update(app *a, uint64_t now);
+void nav_clear(app *a);
+void nav_layout_all(app *a);
+void nav_reload_all(app *a);
+
+/* app.c */
+void app_relayout(app *a);
+void app_touch_session(app *a);
+
+#endif

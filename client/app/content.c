@@ -1,0 +1,303 @@
+/*
+ * content.c - the app's access to the FAQ: store and search on the UI
+ * thread, the first-run import of the bundled sample on a worker thread,
+ * media references resolved to files.
+ *
+ * Why a worker: importing and indexing the sample takes long enough to
+ * miss the first-frame budget, and the UI thread must never block. The
+ * worker opens its own store connection (SQLite WAL: the UI keeps reading
+ * the old state meanwhile) and wakes the UI thread when done. Must not:
+ * draw, or hold the UI thread longer than a query.
+ */
+#include <dirent.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <SDL.h>
+
+#include "ks/faq.h"
+#include "ks/log.h"
+#include "ks/mediastore.h"
+#include "ks/path.h"
+
+#include "content.h"
+
+struct content {
+    ks_store *store;
+    ks_search *search;
+    char *data_dir, *assets_dir;
+    void (*wake)(void *);
+    void *wake_user;
+    SDL_Thread *worker;
+    SDL_atomic_t done; /* the worker finished (successfully or not) */
+    int ready;
+    char error[KS_ERROR_MSG_MAX];
+};
+
+static int cmp_str(const void *a, const void *b)
+{
+    return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+/* Imports every sample file in one transaction: all of it or none. */
+static ks_status import_sample(const char *data_dir, const char *assets_dir, ks_error *err)
+{
+    ks_status st = KS_OK;
+    ks_store *store = NULL;
+    char **names = NULL;
+    size_t n = 0, cap = 0;
+    ks_faq **faqs = NULL;
+    size_t n_faqs = 0;
+    char *dir = ks_path_join(assets_dir, "content/sample");
+    if (!dir) return ks_error_set(err, KS_ERR_NOMEM, "out of memory");
+    DIR *d = opendir(dir);
+    if (!d) {
+        st = ks_error_set(err, KS_ERR_NOT_FOUND, "no bundled sample content: cannot open %s", dir);
+        goto out;
+    }
+    struct dirent *e;
+    while ((e = readdir(d)) != NULL) {
+        size_t len = strlen(e->d_name);
+        if (len < 6 || strcmp(e->d_name + len - 5, ".json") != 0 || e->d_name[0] == '.') continue;
+        if (n == cap) {
+            cap = cap ? cap * 2 : 8;
+            char **p = realloc(names, cap * sizeof *p);
+            if (!p) {
+                closedir(d);
+                st = ks_error_set(err, KS_ERR_NOMEM, "out of memory");
+                goto out;
+            }
+            names = p;
+        }
+        names[n] = ks_path_join(dir, e->d_name);
+        if (!names[n]) {
+            closedir(d);
+            st = ks_error_set(err, KS_ERR_NOMEM, "out of memory");
+            goto out;
+        }
+        n++;
+    }
+    closedir(d);
+    if (n == 0) {
+        st = ks_error_set(err, KS_ERR_NOT_FOUND, "no bundled sample content: %s has no .json file", dir);
+        goto out;
+    }
+    /* Sorted, so the same files always import in the same order. */
+    qsort(names, n, sizeof *names, cmp_str);
+    faqs = calloc(n, sizeof *faqs);
+    if (!faqs) {
+        st = ks_error_set(err, KS_ERR_NOMEM, "out of memory");
+        goto out;
+    }
+    for (size_t i = 0; i < n; i++) {
+        st = ks_faq_load_file(names[i], &faqs[n_faqs], err);
+        if (st) goto out;
+        n_faqs++;
+    }
+    st = ks_store_open(data_dir, &store, err);
+    if (st) goto out;
+    ks_import_stats is = {0};
+    st = ks_store_import(store, faqs, n_faqs, NULL, &is, err);
+    if (st) goto out;
+    ks_log_info("content", "imported the bundled sample: %zu files, %zu categories, %zu articles", n_faqs,
+                is.categories, is.articles);
+out:
+    ks_store_close(store);
+    for (size_t i = 0; i < n_faqs; i++) ks_faq_free(faqs[i]);
+    free(faqs);
+    for (size_t i = 0; i < n; i++) free(names[i]);
+    free(names);
+    free(dir);
+    return st;
+}
+
+static int worker_main(void *arg)
+{
+    content *c = arg;
+    ks_error err = {0};
+    if (import_sample(c->data_dir, c->assets_dir, &err) != KS_OK) {
+        snprintf(c->error, sizeof c->error, "%s", err.msg);
+        ks_log_error("content", "the bundled sample content could not be imported: %s", err.msg);
+    }
+    SDL_AtomicSet(&c->done, 1);
+    if (c->wake) c->wake(c->wake_user);
+    return 0;
+}
+
+static void open_search(content *c)
+{
+    ks_error err = {0};
+    ks_search_close(c->search);
+    c->search = NULL;
+    if (ks_search_open(ks_store_db(c->store), &c->search, &err) != KS_OK)
+        ks_log_error("content", "search is unavailable: %s", err.msg);
+}
+
+ks_status content_open(const char *data_dir, const char *assets_dir, void (*wake)(void *user), void *user,
+                       content **out, ks_error *err)
+{
+    ks_status st = KS_OK;
+    content *c = calloc(1, sizeof *c);
+    if (!c) return ks_error_set(err, KS_ERR_NOMEM, "out of memory");
+    c->data_dir = strdup(data_dir);
+    c->assets_dir = strdup(assets_dir);
+    c->wake = wake;
+    c->wake_user = user;
+    if (!c->data_dir || !c->assets_dir) {
+        st = ks_error_set(err, KS_ERR_NOMEM, "out of memory");
+        goto fail;
+    }
+    st = ks_store_open(data_dir, &c->store, err);
+    if (st) goto fail;
+    int64_t count = 0;
+    st = ks_store_article_count(c->store, &count, err);
+    if (st) goto fail;
+    if (count == 0) {
+        ks_log_info("content", "the store in %s is empty: importing the bundled sample content", data_dir);
+        c->worker = SDL_CreateThread(worker_main, "ks-import", c);
+        if (!c->worker) {
+            st = ks_error_set(err, KS_ERR_NOMEM, "cannot start the import thread: %s", SDL_GetError());
+            goto fail;
+        }
+    } else {
+        c->ready = 1;
+        open_search(c);
+    }
+    *out = c;
+    return KS_OK;
+fail:
+    content_close(c);
+    return st;
+}
+
+void content_close(content *c)
+{
+    if (!c) return;
+    if (c->worker) SDL_WaitThread(c->worker, NULL);
+    ks_search_close(c->search);
+    ks_store_close(c->store);
+    free(c->data_dir);
+    free(c->assets_dir);
+    free(c);
+}
+
+int content_poll(content *c)
+{
+    if (!c->worker || !SDL_AtomicGet(&c->done)) return 0;
+    SDL_WaitThread(c->worker, NULL);
+    c->worker = NULL;
+    c->ready = 1;
+    open_search(c);
+    return 1;
+}
+
+int content_ready(const content *c) { return c->ready; }
+const char *content_error(const content *c) { return c->error[0] ? c->error : NULL; }
+ks_store *content_store(content *c) { return c->store; }
+
+int content_wait(content *c, unsigned timeout_ms)
+{
+    if (c->ready) return 1;
+    unsigned waited = 0;
+    while (!SDL_AtomicGet(&c->done) && waited < timeout_ms) {
+        SDL_Delay(5);
+        waited += 5;
+    }
+    content_poll(c);
+    return c->ready;
+}
+
+void content_categories(content *c, const char *locale, ks_category **out, size_t *n)
+{
+    ks_error err = {0};
+    *out = NULL;
+    *n = 0;
+    if (ks_store_categories(c->store, locale, out, n, &err) != KS_OK) {
+        ks_log_error("content", "cannot list categories (%s): %s", locale, err.msg);
+        *out = NULL;
+        *n = 0;
+    }
+}
+
+void content_articles(content *c, const char *category, const char *locale, size_t limit, ks_article **out,
+                      size_t *n)
+{
+    ks_error err = {0};
+    *out = NULL;
+    *n = 0;
+    if (ks_store_articles(c->store, category, locale, limit, out, n, &err) != KS_OK) {
+        ks_log_error("content", "cannot list articles of '%s' (%s): %s", category ? category : "(popular)", locale,
+                     err.msg);
+        *out = NULL;
+        *n = 0;
+    }
+}
+
+ks_article *content_article(content *c, const char *id, const char *locale)
+{
+    ks_error err = {0};
+    ks_article *a = NULL;
+    ks_status st = ks_store_article(c->store, id, locale, &a, &err);
+    if (st == KS_ERR_NOT_FOUND) return NULL;
+    if (st) {
+        ks_log_error("content", "cannot read article '%s' (%s): %s", id, locale, err.msg);
+        return NULL;
+    }
+    return a;
+}
+
+int content_search(content *c, const char *query, const char *locale, size_t limit, ks_search_result *out)
+{
+    memset(out, 0, sizeof *out);
+    if (!c->search) return -1;
+    ks_error err = {0};
+    if (ks_search_query(c->search, query, strlen(query), locale, limit, out, &err) != KS_OK) {
+        ks_log_error("content", "search failed for a %zu-byte query: %s", strlen(query), err.msg);
+        memset(out, 0, sizeof *out);
+        return -1;
+    }
+    return 0;
+}
+
+void content_record_view(content *c, const char *id)
+{
+    ks_error err = {0};
+    if (ks_store_record_view(c->store, id, &err) != KS_OK)
+        ks_log_warn("content", "view of '%s' not counted: %s", id, err.msg);
+}
+
+char *content_media_path(content *c, const char *src)
+{
+    if (!src || !*src) return NULL;
+    ks_error err = {0};
+    char *path = NULL;
+    if (ks_media_lookup(c->store, src, &path, &err) == KS_OK) return path;
+    /* The bundled sample ships its media beside it, not in the media
+     * store: "media/x.png" -> ASSETS/content/sample/media/x.png. */
+    const char *name = strncmp(src, "media/", 6) == 0 ? src + 6 : src;
+    if (!ks_path_is_safe_relative(name)) {
+        ks_log_warn("content", "refusing media reference '%s': not a safe relative name", src);
+        return NULL;
+    }
+    char *dir = ks_path_join(c->assets_dir, "content/sample/media");
+    char *p = dir ? ks_path_join(dir, name) : NULL;
+    free(dir);
+    if (p && ks_path_exists(p)) return p;
+    free(p);
+    ks_log_warn("content", "media '%s' is neither in the media store nor in the bundled sample", src);
+    return NULL;
+}
+
+char *content_category_title(content *c, const char *id, const char *locale)
+{
+    if (!id) return NULL;
+    ks_category *cats = NULL;
+    size_t n = 0;
+    content_categories(c, locale, &cats, &n);
+    char *t = NULL;
+    for (size_t i = 0; i < n; i++)
+        if (strcmp(cats[i].id, id) == 0) t = strdup(cats[i].title);
+    ks_categories_free(cats, n);
+    return t;
+}

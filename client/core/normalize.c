@@ -1,0 +1,203 @@
+/*
+ * normalize.c - folds text to the one form the search index and queries
+ * share (see normalize.h). Uses utf8proc for Unicode normalisation and
+ * OpenCC for Traditional->Simplified; it must never fail on strange input
+ * (only on memory), and must not know anything about tokens or ranking.
+ */
+#include <stdlib.h>
+#include <string.h>
+
+#include <opencc/opencc.h>
+#include <utf8proc.h>
+
+#include "ks/normalize.h"
+
+#define KS_OPENCC_CONFIG "t2s.json"
+
+struct ks_norm {
+    opencc_t cc; /* (opencc_t)-1 when OpenCC could not open */
+};
+
+ks_status ks_norm_open(ks_norm **out, ks_error *err)
+{
+    *out = NULL;
+    ks_norm *n = calloc(1, sizeof *n);
+    if (!n) return ks_error_set(err, KS_ERR_NOMEM, "search: out of memory opening the normaliser");
+    n->cc = opencc_open(KS_OPENCC_CONFIG);
+    if (n->cc == (opencc_t)-1) {
+        ks_status st = ks_error_set(err, KS_ERR_NOT_FOUND,
+                                    "search: cannot open OpenCC '%s' (%s): is libopencc-data installed?",
+                                    KS_OPENCC_CONFIG, opencc_error());
+        free(n);
+        return st;
+    }
+    *out = n;
+    return KS_OK;
+}
+
+void ks_norm_close(ks_norm *n)
+{
+    if (!n) return;
+    if (n->cc != (opencc_t)-1) opencc_close(n->cc);
+    free(n);
+}
+
+int ks_norm_is_han(int32_t c)
+{
+    return (c >= 0x4E00 && c <= 0x9FFF) || (c >= 0x3400 && c <= 0x4DBF) || c == 0x3007 ||
+           (c >= 0xF900 && c <= 0xFAFF) || (c >= 0x20000 && c <= 0x3134F);
+}
+
+size_t ks_norm_clip(const char *text, size_t len, size_t max)
+{
+    if (len <= max) return len;
+    size_t n = max;
+    /* Back off over at most three continuation bytes to a character start. */
+    for (int i = 0; i < 3 && n > 0 && ((unsigned char)text[n] & 0xC0) == 0x80; i++) n--;
+    return n;
+}
+
+/* Copies text with every byte that is not part of a valid, non-control
+ * UTF-8 character replaced by a space: utf8proc refuses invalid input,
+ * and a visitor's stray byte must not cost them their query. */
+static char *sanitize(const char *text, size_t len, size_t *out_len)
+{
+    char *buf = malloc(len + 1);
+    if (!buf) return NULL;
+    size_t o = 0;
+    const utf8proc_uint8_t *p = (const utf8proc_uint8_t *)text;
+    size_t i = 0;
+    while (i < len) {
+        utf8proc_int32_t cp;
+        utf8proc_ssize_t k = utf8proc_iterate(p + i, (utf8proc_ssize_t)(len - i), &cp);
+        if (k <= 0) {
+            buf[o++] = ' ';
+            i++;
+            continue;
+        }
+        if (cp < 0x20 || (cp >= 0x7F && cp < 0xA0)) {
+            buf[o++] = ' ';
+        } else {
+            memcpy(buf + o, text + i, (size_t)k);
+            o += (size_t)k;
+        }
+        i += (size_t)k;
+    }
+    buf[o] = '\0';
+    *out_len = o;
+    return buf;
+}
+
+static int keeps(utf8proc_int32_t cp)
+{
+    switch (utf8proc_category(cp)) {
+    case UTF8PROC_CATEGORY_LU: case UTF8PROC_CATEGORY_LL: case UTF8PROC_CATEGORY_LT:
+    case UTF8PROC_CATEGORY_LM: case UTF8PROC_CATEGORY_LO:
+    case UTF8PROC_CATEGORY_MN: case UTF8PROC_CATEGORY_MC: case UTF8PROC_CATEGORY_ME:
+    case UTF8PROC_CATEGORY_ND: case UTF8PROC_CATEGORY_NL: case UTF8PROC_CATEGORY_NO:
+        return 1;
+    default:
+        return 0;
+    }
+}
+
+/* Final pass over valid UTF-8: keeps letters, marks and digits, turns runs
+ * of anything else into one space, and drops an apostrophe between two
+ * letters ("don't" -> "dont", "hodak's" -> "hodaks") so contractions and
+ * possessives stay one word. Writes in place (the output is never longer). */
+static size_t squeeze(char *s, size_t len)
+{
+    size_t o = 0;
+    size_t i = 0;
+    int pending_space = 0;
+    int prev_kept = 0;
+    const utf8proc_uint8_t *p = (const utf8proc_uint8_t *)s;
+    while (i < len) {
+        utf8proc_int32_t cp;
+        utf8proc_ssize_t k = utf8proc_iterate(p + i, (utf8proc_ssize_t)(len - i), &cp);
+        if (k <= 0) { /* cannot happen on utf8proc/OpenCC output; be safe */
+            i++;
+            pending_space = o > 0;
+            prev_kept = 0;
+            continue;
+        }
+        if (cp == '\'' && prev_kept && !pending_space && i + 1 < len) {
+            utf8proc_int32_t next;
+            utf8proc_ssize_t k2 = utf8proc_iterate(p + i + 1, (utf8proc_ssize_t)(len - i - 1), &next);
+            if (k2 > 0 && keeps(next) && !ks_norm_is_han(next)) {
+                i += (size_t)k;
+                continue;
+            }
+        }
+        if (keeps(cp)) {
+            if (pending_space) s[o++] = ' ';
+            pending_space = 0;
+            memmove(s + o, s + i, (size_t)k);
+            o += (size_t)k;
+            prev_kept = 1;
+        } else {
+            pending_space = o > 0;
+            prev_kept = 0;
+        }
+        i += (size_t)k;
+    }
+    s[o] = '\0';
+    return o;
+}
+
+static int has_cjk(const char *s, size_t len)
+{
+    /* Every CJK codepoint (U+2E80 and up) starts with a lead byte >= 0xE2. */
+    for (size_t i = 0; i < len; i++)
+        if ((unsigned char)s[i] >= 0xE2) return 1;
+    return 0;
+}
+
+ks_status ks_norm_text(ks_norm *n, const char *text, size_t len, char **out, size_t *out_len,
+                       ks_error *err)
+{
+    *out = NULL;
+    if (out_len) *out_len = 0;
+    ks_status st = KS_OK;
+    char *clean = NULL;
+    utf8proc_uint8_t *mapped = NULL;
+    char *conv = NULL;
+    size_t clean_len = 0;
+
+    clean = sanitize(text ? text : "", text ? len : 0, &clean_len);
+    if (!clean) goto nomem;
+    utf8proc_ssize_t m = utf8proc_map((const utf8proc_uint8_t *)clean, (utf8proc_ssize_t)clean_len, &mapped,
+                                      UTF8PROC_STABLE | UTF8PROC_COMPAT | UTF8PROC_COMPOSE |
+                                          UTF8PROC_CASEFOLD | UTF8PROC_STRIPMARK | UTF8PROC_IGNORE |
+                                          UTF8PROC_LUMP);
+    if (m < 0) {
+        /* Only UTF8PROC_ERROR_NOMEM is possible on sanitised input. */
+        mapped = NULL;
+        goto nomem;
+    }
+    char *work = (char *)mapped;
+    size_t work_len = (size_t)m;
+    if (n && n->cc != (opencc_t)-1 && has_cjk(work, work_len)) {
+        conv = opencc_convert_utf8(n->cc, work, work_len);
+        /* On a conversion failure the text is still usable unconverted. */
+        if (conv) {
+            work = conv;
+            work_len = strlen(conv);
+        }
+    }
+    char *res = malloc(work_len + 1);
+    if (!res) goto nomem;
+    memcpy(res, work, work_len);
+    res[work_len] = '\0';
+    size_t res_len = squeeze(res, work_len);
+    *out = res;
+    if (out_len) *out_len = res_len;
+    goto out;
+nomem:
+    st = ks_error_set(err, KS_ERR_NOMEM, "search: out of memory normalising %zu bytes of text", len);
+out:
+    if (conv) opencc_convert_utf8_free(conv);
+    free(mapped);
+    free(clean);
+    return st;
+}
