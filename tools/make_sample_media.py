@@ -206,26 +206,33 @@ def network_match():
 
 
 def headset_fit():
-    """Side view of a head wearing a headset: low back strap, top strap."""
+    """Side view of a head wearing a headset: the back strap sits low behind
+    the head, the top strap runs over the crown and carries the weight."""
     c = Canvas(480, 360, BG)
     skin, hair = "#e9c9a8", "#5a4636"
-    c.rect(205, 250, 70, 80, skin, 20)                 # neck
-    c.ellipse(240, 170, 105, 118, hair)                # back of head / hair
-    c.ellipse(258, 180, 96, 108, skin)                 # face and skull
-    c.polygon([(340, 190), (372, 230), (338, 236)], skin)  # nose
-    c.ellipse(215, 188, 16, 24, "#d9b28e")             # ear
-    # straps (drawn before the visor so it sits on top)
-    c.polyline([(300, 178), (220, 210), (150, 238)], 14, "#2f6fb3")   # back strap, low
-    c.polyline([(292, 140), (250, 70), (190, 88), (160, 228)], 12, "#4f8fd6")  # top strap
-    c.circle(150, 238, 16, "#1f4f86")                  # dial at the back
-    c.circle(150, 238, 6, "#9cc3ef")
-    # the headset visor over the eyes
-    c.rect(292, 128, 96, 74, INK, 20)
-    c.rect(300, 190, 80, 8, "#4a5665", 4)
+    cx, cy, rx, ry = 245, 178, 100, 112
+    c.rect(205, 255, 72, 80, skin, 20)                 # neck
+    c.ellipse(cx - 14, cy - 6, rx, ry, hair)           # hair at the back and top
+    c.ellipse(cx, cy, rx, ry, skin)                    # head, facing right
+    c.polygon([(338, 204), (362, 232), (334, 236)], skin)  # nose below the visor
+    c.ellipse(222, 186, 15, 22, "#d9b28e")             # ear
+    # top strap: an arc over the crown, from the visor to the back of the head
+    arc = []
+    for i in range(25):
+        t = -1.05 - (3.62 - 1.05) * i / 24.0
+        arc.append((cx + (rx - 10) * math.cos(t), cy + (ry - 10) * math.sin(t)))
+    c.polyline([(300, 132)] + arc, 12, "#4f8fd6")
+    # back strap: from the side of the visor down to the dial, low on the head
+    c.line(300, 176, 160, 232, 14, "#2f6fb3")
+    c.circle(160, 232, 17, "#1f4f86")                  # adjustment dial
+    c.circle(160, 232, 6, "#9cc3ef")
+    # the visor over the eyes
+    c.rect(292, 126, 98, 76, INK, 20)
+    c.rect(300, 190, 82, 8, "#4a5665", 4)
     # a check mark where the back strap should sit: below the bump of the skull
-    c.circle(95, 285, 26, GREEN)
-    c.check(95, 285, 28, "#ffffff")
-    c.dashed(118, 272, 148, 252, 4, GREEN, 8, 6)
+    c.circle(88, 292, 26, GREEN)
+    c.check(88, 292, 28, "#ffffff")
+    c.dashed(110, 276, 144, 248, 4, GREEN, 8, 6)
     return c
 
 

@@ -19,7 +19,7 @@
 typedef struct content content;
 
 /* Opens DATA_DIR's store. When it holds no article, starts importing every
- * ASSETS/content/sample/*.json in one transaction on a worker thread,
+ * .json file of ASSETS/content/sample in one transaction on a worker thread,
  * which calls wake(user) when it is done. *out: content_close(). */
 ks_status content_open(const char *data_dir, const char *assets_dir, void (*wake)(void *user),
                        void *user, content **out, ks_error *err);

@@ -80,7 +80,9 @@ static ks_status add_warning(ks_i18n *i18n, ks_error *err, const char *fmt, ...)
     va_start(ap, fmt);
     vsnprintf(line, sizeof line, fmt, ap);
     va_end(ap);
-    ks_log_warn("i18n", "%s", line);
+    /* The log line has the module name already; the stored line keeps
+     * its "i18n: " so it reads on its own in a diagnostics list. */
+    ks_log_warn("i18n", "%s", strncmp(line, "i18n: ", 6) == 0 ? line + 6 : line);
     char **grown = realloc(i18n->warnings, (i18n->n_warnings + 1) * sizeof *grown);
     if (!grown) return ks_error_set(err, KS_ERR_NOMEM, "i18n: out of memory");
     i18n->warnings = grown;
@@ -243,11 +245,14 @@ ks_status ks_i18n_load(const char *dir, const char *const *locales, size_t n, ks
             st = ks_error_set(err, KS_ERR_NOMEM, "%s", e.msg);
             goto out;
         } else {
+            const char *then = strcmp(wanted[i], "en") == 0
+                                   ? "strings missing elsewhere will show as their keys"
+                                   : "it falls back to the next language";
             st = ls == KS_ERR_NOT_FOUND
-                     ? add_warning(i18n, err, "i18n: no strings for '%s' (%s is missing); it falls "
-                                               "back to the next language",
-                                   wanted[i], path)
-                     : add_warning(i18n, err, "i18n: strings for '%s' not loaded: %s", wanted[i], e.msg);
+                     ? add_warning(i18n, err, "i18n: no strings for '%s' (%s is missing); %s", wanted[i],
+                                   path, then)
+                     : add_warning(i18n, err, "i18n: strings for '%s' not loaded (%s): %s", wanted[i],
+                                   then, e.msg);
             if (st) {
                 free(path);
                 goto out;

@@ -73,8 +73,12 @@ static const char *const migrations[] = {
 
     /* 2: a digest per article so re-importing unchanged content (a bundle
      * that changed ten articles out of 10,000) skips re-indexing; a log of
-     * imports for technicians; most-viewed lists by index. */
+     * imports for technicians; indexes that answer the screens' lists
+     * without reading article rows (whose bodies spill to overflow pages)
+     * and most-viewed lists by index. */
     "ALTER TABLE articles ADD COLUMN digest BLOB;"
+    "DROP INDEX articles_by_category;"
+    "CREATE INDEX articles_listing ON articles(category, locale, id, position, title, updated_at);"
     "CREATE TABLE import_log("
     "  rowid INTEGER PRIMARY KEY,"
     "  at INTEGER NOT NULL,"
@@ -900,80 +904,142 @@ void ks_article_free(ks_article *art)
     free(art);
 }
 
-/* Columns: id, locale, category, title, updated_at, views. */
-static ks_status read_summaries(ks_store *store, sqlite3_stmt *st, ks_article **out, size_t *n, ks_error *err)
+/* Columns of a summary row: id, locale, category, title, updated_at, views. */
+#define SUMMARY_COLS "a.id, a.locale, a.category, a.title, a.updated_at, COALESCE(v.views, 0)"
+
+/* Appends one summary row of st to *arts. */
+static ks_status add_summary(sqlite3_stmt *st, ks_article **arts, size_t *count, size_t *cap, ks_error *err)
 {
-    ks_status rc = KS_OK;
-    ks_article *arts = NULL;
-    size_t count = 0, cap = 0;
+    if (*count == *cap) {
+        size_t ncap = *cap ? *cap * 2 : 32;
+        ks_article *na = realloc(*arts, ncap * sizeof *na);
+        if (!na) return ks_error_set(err, KS_ERR_NOMEM, "out of memory");
+        *arts = na;
+        *cap = ncap;
+    }
+    ks_article *a = &(*arts)[*count];
+    memset(a, 0, sizeof *a);
+    (*count)++;
+    a->id = col_dup(st, 0);
+    a->locale = col_dup(st, 1);
+    a->category = col_dup(st, 2);
+    a->title = col_dup(st, 3);
+    a->updated_at = col_dup(st, 4);
+    a->views = sqlite3_column_int64(st, 5);
+    if (!a->id || !a->locale || !a->title) return ks_error_set(err, KS_ERR_NOMEM, "out of memory");
+    return KS_OK;
+}
+
+static int listed(const ks_article *arts, size_t n, const char *id)
+{
+    for (size_t i = 0; i < n; i++)
+        if (strcmp(arts[i].id, id) == 0) return 1;
+    return 0;
+}
+
+/* Summaries in one category (NULL: articles without one), one per id in
+ * the best locale of the chain, skipping ids already in *arts, until
+ * *count reaches limit (0: no limit). */
+static ks_status list_category(ks_store *store, const char *category, const char *locale, size_t limit,
+                               ks_article **arts, size_t *count, size_t *cap, ks_error *err)
+{
+    static const char sql[] =
+        "SELECT id, locale, category, title, updated_at, views FROM ("
+        " SELECT " SUMMARY_COLS " AS views, a.position AS position,"
+        "  ROW_NUMBER() OVER (PARTITION BY a.id ORDER BY " CHAIN_RANK("a.locale") ") AS rn"
+        " FROM articles a LEFT JOIN article_views v ON v.id = a.id"
+        " WHERE a.category IS ?5 AND a.locale IN (?1, ?2, ?3, ?4))"
+        " WHERE rn = 1 ORDER BY position, title, id LIMIT ?6";
+    sqlite3_stmt *st = NULL;
+    ks_status rc = prepare(store, sql, &st, err);
+    if (rc != KS_OK) return rc;
+    size_t already = *count;
+    bind_chain(st, 1, locale);
+    if (category) sqlite3_bind_text(st, 5, category, -1, SQLITE_STATIC);
+    sqlite3_bind_int64(st, 6, limit ? (int64_t)(limit + already) : -1);
     int r;
-    while ((r = sqlite3_step(st)) == SQLITE_ROW) {
-        if (count == cap) {
-            size_t ncap = cap ? cap * 2 : 32;
-            ks_article *na = realloc(arts, ncap * sizeof *na);
-            if (!na) {
-                rc = ks_error_set(err, KS_ERR_NOMEM, "out of memory");
-                goto out;
-            }
-            arts = na;
-            cap = ncap;
-        }
-        ks_article *a = &arts[count];
-        memset(a, 0, sizeof *a);
-        count++;
-        a->id = col_dup(st, 0);
-        a->locale = col_dup(st, 1);
-        a->category = col_dup(st, 2);
-        a->title = col_dup(st, 3);
-        a->updated_at = col_dup(st, 4);
-        a->views = sqlite3_column_int64(st, 5);
-        if (!a->id || !a->locale || !a->title) {
+    while ((limit == 0 || *count < limit) && (r = sqlite3_step(st)) == SQLITE_ROW) {
+        const char *id = (const char *)sqlite3_column_text(st, 0);
+        if (already && id && listed(*arts, already, id)) continue;
+        if ((rc = add_summary(st, arts, count, cap, err)) != KS_OK) goto out;
+    }
+    if ((limit == 0 || *count < limit) && r != SQLITE_DONE) rc = db_fail(store, err, r, "listing articles");
+out:
+    sqlite3_finalize(st);
+    return rc;
+}
+
+/* Most viewed first (ties by id), then, to fill the list on a kiosk where
+ * little was viewed yet, the others in category and article order. Walks
+ * the views index and the categories so a short list never scans all
+ * articles. */
+static ks_status list_most_viewed(ks_store *store, const char *locale, size_t limit, ks_article **arts,
+                                  size_t *count, size_t *cap, ks_error *err)
+{
+    static const char viewed_sql[] = "SELECT id FROM article_views WHERE views > 0 ORDER BY views DESC, id";
+    static const char best_sql[] =
+        "SELECT " SUMMARY_COLS " FROM articles a LEFT JOIN article_views v ON v.id = a.id"
+        " WHERE a.id = ?5 AND a.locale IN (?1, ?2, ?3, ?4) ORDER BY " CHAIN_RANK("a.locale") " LIMIT 1";
+    sqlite3_stmt *viewed = NULL, *best = NULL, *cats = NULL;
+    ks_status rc;
+    int r;
+    if ((rc = prepare(store, viewed_sql, &viewed, err)) != KS_OK ||
+        (rc = prepare(store, best_sql, &best, err)) != KS_OK ||
+        (rc = prepare(store, "SELECT id FROM categories ORDER BY position, id", &cats, err)) != KS_OK)
+        goto out;
+    bind_chain(best, 1, locale);
+    while ((limit == 0 || *count < limit) && (r = sqlite3_step(viewed)) == SQLITE_ROW) {
+        sqlite3_bind_text(best, 5, (const char *)sqlite3_column_text(viewed, 0), -1, SQLITE_TRANSIENT);
+        int rb = sqlite3_step(best);
+        if (rb == SQLITE_ROW) rc = add_summary(best, arts, count, cap, err);
+        else if (rb != SQLITE_DONE) rc = db_fail(store, err, rb, "listing most viewed articles");
+        sqlite3_reset(best);
+        if (rc != KS_OK) goto out;
+    }
+    if ((limit == 0 || *count < limit) && r != SQLITE_DONE) {
+        rc = db_fail(store, err, r, "listing most viewed articles");
+        goto out;
+    }
+    while ((limit == 0 || *count < limit) && (r = sqlite3_step(cats)) == SQLITE_ROW) {
+        char *id = col_dup(cats, 0);
+        if (!id) {
             rc = ks_error_set(err, KS_ERR_NOMEM, "out of memory");
             goto out;
         }
+        rc = list_category(store, id, locale, limit, arts, count, cap, err);
+        free(id);
+        if (rc != KS_OK) goto out;
     }
-    if (r != SQLITE_DONE) {
-        rc = db_fail(store, err, r, "listing articles");
+    if ((limit == 0 || *count < limit) && r != SQLITE_DONE) {
+        rc = db_fail(store, err, r, "listing categories");
         goto out;
     }
-    *out = arts;
-    *n = count;
-    arts = NULL;
+    if (limit == 0 || *count < limit) rc = list_category(store, NULL, locale, limit, arts, count, cap, err);
 out:
-    ks_articles_free(arts, count);
+    sqlite3_finalize(viewed);
+    sqlite3_finalize(best);
+    sqlite3_finalize(cats);
     return rc;
 }
 
 ks_status ks_store_articles(ks_store *store, const char *category, const char *locale, size_t limit,
                             ks_article **out, size_t *n, ks_error *err)
 {
-    /* One row per id: the translation ranked best in the chain. */
-    static const char in_category[] =
-        "SELECT id, locale, category, title, updated_at, views FROM ("
-        " SELECT a.id, a.locale, a.category, a.title, a.updated_at, a.position,"
-        "  COALESCE(v.views, 0) AS views,"
-        "  ROW_NUMBER() OVER (PARTITION BY a.id ORDER BY " CHAIN_RANK("a.locale") ") AS rn"
-        " FROM articles a LEFT JOIN article_views v ON v.id = a.id"
-        " WHERE a.category = ?5 AND a.locale IN (?1, ?2, ?3, ?4))"
-        " WHERE rn = 1 ORDER BY position, title, id LIMIT ?6";
-    static const char most_viewed[] =
-        "SELECT id, locale, category, title, updated_at, views FROM ("
-        " SELECT a.id, a.locale, a.category, a.title, a.updated_at, a.position,"
-        "  COALESCE(v.views, 0) AS views, COALESCE(c.position, 0) AS cpos,"
-        "  ROW_NUMBER() OVER (PARTITION BY a.id ORDER BY " CHAIN_RANK("a.locale") ") AS rn"
-        " FROM articles a LEFT JOIN article_views v ON v.id = a.id"
-        " LEFT JOIN categories c ON c.id = a.category"
-        " WHERE a.locale IN (?1, ?2, ?3, ?4))"
-        " WHERE rn = 1 ORDER BY views DESC, cpos, position, title, id LIMIT ?6";
-    sqlite3_stmt *st = NULL;
-    ks_status rc = prepare(store, category ? in_category : most_viewed, &st, err);
+    ks_article *arts = NULL;
+    size_t count = 0, cap = 0;
+    /* One read transaction: the list describes one version of the content. */
+    ks_status rc = exec(store, "BEGIN", "listing articles", err);
     if (rc != KS_OK) return rc;
-    bind_chain(st, 1, locale);
-    if (category) sqlite3_bind_text(st, 5, category, -1, SQLITE_STATIC);
-    sqlite3_bind_int64(st, 6, limit ? (int64_t)limit : -1);
-    rc = read_summaries(store, st, out, n, err);
-    sqlite3_finalize(st);
-    return rc;
+    if (category) rc = list_category(store, category, locale, limit, &arts, &count, &cap, err);
+    else rc = list_most_viewed(store, locale, limit, &arts, &count, &cap, err);
+    sqlite3_exec(store->db, "COMMIT", NULL, NULL, NULL);
+    if (rc != KS_OK) {
+        ks_articles_free(arts, count);
+        return rc;
+    }
+    *out = arts;
+    *n = count;
+    return KS_OK;
 }
 
 ks_status ks_store_article(ks_store *store, const char *id, const char *locale, ks_article **out, ks_error *err)

@@ -628,6 +628,7 @@ static ks_status run_pass(sync_run *r, ks_error *err)
     char host[256];
     if ((rc = url_parts(cfg->url, r->scheme, sizeof r->scheme, host, sizeof host, err))) return rc;
     if ((rc = split_url(cfg->url, manifest_url, base, err))) return rc;
+    if ((rc = ks_path_mkdirs(cfg->data_dir, err))) return rc;
     rc = ks_lock_acquire(cfg->data_dir, "sync", &lock, err);
     if (rc == KS_ERR_BUSY)
         return ks_error_set(err, KS_ERR_BUSY, "another sync or bundle import is running on %s", cfg->data_dir);

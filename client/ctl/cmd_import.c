@@ -83,7 +83,7 @@ static int import_files(const char *data_dir, ks_import_mode mode, int n_files, 
             goto out;
         }
         if (ks_faq_load_file(files[i], &faqs[i], &err) != KS_OK) {
-            fprintf(stderr, "kioskctl: import: %s\n", err.msg);
+            fprintf(stderr, "kioskctl: import: %s (nothing was changed)\n", err.msg);
             goto out;
         }
     }

@@ -67,6 +67,23 @@ static const prim icon_question[] = {RING(12, 12, 9, 2), ARC(12, 9.5f, 3, 2, 180
 static const prim icon_image[] = {RRING(3, 5, 21, 19, 2.5f, 2), DISC(8.5f, 9.5f, 1.8f), CAP(5, 17, 10, 12),
                                   CAP(10, 12, 13, 15), CAP(13, 15, 15.5f, 12.5f), CAP(15.5f, 12.5f, 19, 16)};
 
+/* On-screen keyboard keys. */
+static const prim icon_kb_shift[] = {CAP(12, 3.5f, 3.5f, 12), CAP(3.5f, 12, 8, 12), CAP(8, 12, 8, 20),
+                                     CAP(8, 20, 16, 20),     CAP(16, 20, 16, 12), CAP(16, 12, 20.5f, 12),
+                                     CAP(20.5f, 12, 12, 3.5f)};
+static const prim icon_kb_caps[] = {CAP(12, 3, 4, 11),   CAP(4, 11, 8, 11),   CAP(8, 11, 8, 16),
+                                    CAP(8, 16, 16, 16),  CAP(16, 16, 16, 11), CAP(16, 11, 20, 11),
+                                    CAP(20, 11, 12, 3),  CAP(8, 20.5f, 16, 20.5f)};
+static const prim icon_kb_backspace[] = {CAP(8.5f, 5, 20.5f, 5),  CAP(20.5f, 5, 20.5f, 19), CAP(20.5f, 19, 8.5f, 19),
+                                         CAP(8.5f, 19, 2.5f, 12), CAP(2.5f, 12, 8.5f, 5),
+                                         CAP(11.5f, 9, 16.5f, 15), CAP(16.5f, 9, 11.5f, 15)};
+static const prim icon_kb_return[] = {CAP(19.5f, 5, 19.5f, 13.5f), CAP(19.5f, 13.5f, 5, 13.5f),
+                                      CAP(5, 13.5f, 9.5f, 9), CAP(5, 13.5f, 9.5f, 18)};
+static const prim icon_kb_hide[] = {RRING(2.5f, 2.5f, 21.5f, 15.5f, 2.5f, 1.8f),
+                                    DISC(6.5f, 6.5f, 1.1f), DISC(10.2f, 6.5f, 1.1f), DISC(13.8f, 6.5f, 1.1f),
+                                    DISC(17.5f, 6.5f, 1.1f), CAPW(7.5f, 11.2f, 16.5f, 11.2f, 1.8f),
+                                    CAP(8.5f, 18.5f, 12, 21.5f), CAP(12, 21.5f, 15.5f, 18.5f)};
+
 #define ICON(arr) {arr, sizeof arr / sizeof arr[0]}
 static const struct {
     const prim *p;
@@ -82,6 +99,9 @@ static const struct {
     [KS_ICON_CONTRAST] = ICON(icon_contrast), [KS_ICON_TEXT_SIZE] = ICON(icon_text_size),
     [KS_ICON_DOCUMENT] = ICON(icon_document), [KS_ICON_QUESTION] = ICON(icon_question),
     [KS_ICON_IMAGE] = ICON(icon_image),
+    [KS_ICON_KB_SHIFT] = ICON(icon_kb_shift), [KS_ICON_KB_CAPS] = ICON(icon_kb_caps),
+    [KS_ICON_KB_BACKSPACE] = ICON(icon_kb_backspace), [KS_ICON_KB_RETURN] = ICON(icon_kb_return),
+    [KS_ICON_KB_HIDE] = ICON(icon_kb_hide),
 };
 
 static float clampf(float v, float lo, float hi) { return v < lo ? lo : v > hi ? hi : v; }

@@ -45,6 +45,11 @@ typedef enum ks_icon {
     KS_ICON_DOCUMENT,
     KS_ICON_QUESTION,
     KS_ICON_IMAGE,       /* placeholder for an image that failed to load */
+    KS_ICON_KB_SHIFT,    /* on-screen keyboard: shift (an outlined arrow) */
+    KS_ICON_KB_CAPS,     /* on-screen keyboard: caps lock (the arrow over a bar) */
+    KS_ICON_KB_BACKSPACE,
+    KS_ICON_KB_RETURN,   /* on-screen keyboard: Enter */
+    KS_ICON_KB_HIDE,     /* on-screen keyboard: hide (a keyboard over a chevron) */
     KS_ICON_COUNT_
 } ks_icon;
 

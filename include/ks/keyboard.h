@@ -1,6 +1,6 @@
 /*
  * keyboard.h - the on-screen keyboard: layouts loaded from data files
- * (assets/layouts/*.json, format in docs/keyboard.md), their geometry for a
+ * (assets/layouts/NAME.json, format in docs/keyboard.md), their geometry for a
  * screen area and DPI (keys >= 9 mm), a state machine driven by plain calls
  * (pointer down/move/up, hover for dwell, gamepad buttons, a tick) with
  * times from the simulated clock, input methods through ks_ime, and
@@ -143,6 +143,9 @@ void ks_keyboard_tick(ks_keyboard *kb, uint64_t now_ms);
 uint64_t ks_keyboard_next_wake(const ks_keyboard *kb, uint64_t now_ms);
 /* 1 when something visible changed since the last ks_keyboard_draw(). */
 int ks_keyboard_needs_redraw(const ks_keyboard *kb, uint64_t now_ms);
+/* What to invalidate then: the panel, plus the preview bubble or popup
+ * above it (the ones drawn last time too, so they are erased). */
+SDL_Rect ks_keyboard_redraw_rect(const ks_keyboard *kb, uint64_t now_ms);
 
 /* What the keyboard asks of the app. */
 typedef enum ks_kb_event_type {

@@ -36,19 +36,21 @@ ks_status ks_file_read_all(const char *path, size_t max_size, char **out, size_t
                           (long long)st.st_size, max_size);
         goto out;
     }
-    size_t cap = (size_t)st.st_size + 1, used = 0;
+    /* Room for one byte past the size, so the read that finds the end of
+     * the file needs no bigger buffer, and for the terminating NUL. */
+    size_t cap = (size_t)st.st_size + 2, used = 0;
     buf = malloc(cap);
     if (!buf) {
         rc = ks_error_set(err, KS_ERR_NOMEM, "out of memory reading %s", path);
         goto out;
     }
     for (;;) {
+        if (used > max_size) {
+            rc = ks_error_set(err, KS_ERR_TOO_LARGE, "%s grew over the limit of %zu", path, max_size);
+            goto out;
+        }
         if (used + 1 >= cap) {
             /* The file grew while we read it: keep going up to the limit. */
-            if (cap > max_size) {
-                rc = ks_error_set(err, KS_ERR_TOO_LARGE, "%s grew over the limit of %zu", path, max_size);
-                goto out;
-            }
             char *nb = realloc(buf, cap * 2);
             if (!nb) { rc = ks_error_set(err, KS_ERR_NOMEM, "out of memory reading %s", path); goto out; }
             buf = nb;

@@ -27,6 +27,7 @@ char *ks_path_join(const char *a, const char *b)
     char *p = malloc(la + lb + 2);
     if (!p) return NULL;
     memcpy(p, a, la);
+    if (la > 0 && a[la - 1] == '/') la--; /* a is "/": keep one separator */
     p[la] = '/';
     memcpy(p + la + 1, b, lb + 1);
     return p;

@@ -394,6 +394,15 @@ static void test_most_viewed_lists_by_view_count(void)
 {
     ks_store *s = store_with_basic();
     KS_REQUIRE(s);
+    ks_article *fresh = NULL;
+    size_t nf = 0;
+    /* Nothing viewed yet: the list is still full, in category order. */
+    KS_REQUIRE(ks_store_articles(s, NULL, "en", 3, &fresh, &nf, NULL) == KS_OK);
+    KS_REQUIRE(nf == 3);
+    KS_CHECK_STR(fresh[0].id, "switch_language");
+    KS_CHECK_STR(fresh[1].id, "seed_phrase");
+    KS_CHECK_STR(fresh[2].id, "motion_sickness");
+    ks_articles_free(fresh, nf);
     for (int i = 0; i < 3; i++) KS_CHECK(ks_store_record_view(s, "headset_fit", NULL) == KS_OK);
     for (int i = 0; i < 2; i++) KS_CHECK(ks_store_record_view(s, "seed_phrase", NULL) == KS_OK);
     ks_error err = {0};
@@ -408,9 +417,15 @@ static void test_most_viewed_lists_by_view_count(void)
     KS_CHECK_STR(arts[1].locale, "zh-Hans");
     KS_CHECK(arts[1].views == 2);
     ks_articles_free(arts, n);
-    /* No limit: every id once, in the chain (5 ids). */
+    /* No limit: every id once, in the chain; after the viewed ones, the
+     * others in category order (kiosk, wallet, booth), then those without
+     * a category. */
     KS_REQUIRE(ks_store_articles(s, NULL, "zh-Hans", 0, &arts, &n, NULL) == KS_OK);
-    KS_CHECK(n == 5);
+    KS_REQUIRE(n == 5);
+    const char *order[] = {"headset_fit", "seed_phrase", "switch_language", "motion_sickness", "opening_hours"};
+    for (size_t i = 0; i < n; i++) KS_CHECK_STR(arts[i].id, order[i]);
+    KS_CHECK_STR(arts[3].locale, "zh-Hans");
+    KS_CHECK(arts[4].views == 0);
     ks_articles_free(arts, n);
     /* The count is shared by every locale of the id, and kept across a
      * re-import. */

@@ -1,0 +1,203 @@
+/*
+ * nav.c - the screen stack and the slide transitions between screens.
+ *
+ * A push slides the new screen in from the right while the old one drifts
+ * a quarter of the way left (it is still there, underneath); a pop is the
+ * reverse. Transitions last the theme's transition_ms (<= 250 ms) and
+ * ease out. Input is ignored while one runs, which is also what keeps a
+ * double tap from opening two screens. Must not: know what is on a screen.
+ */
+#include <stdlib.h>
+#include <string.h>
+
+#include "ks/clock.h"
+#include "ks/log.h"
+
+#include "app_internal.h"
+
+screen *app_top(app *a) { return a->depth ? a->stack[a->depth - 1] : NULL; }
+size_t app_depth(app *a) { return a->depth; }
+int app_transitioning(app *a) { return a->trans.kind != TRANS_NONE; }
+
+static void destroy_screen(screen *s)
+{
+    if (s && s->ops->destroy) s->ops->destroy(s);
+}
+
+static void layout_one(app *a, screen *s)
+{
+    s->area = app_area(a);
+    if (s->ops->layout) s->ops->layout(s, a);
+}
+
+void nav_layout_all(app *a)
+{
+    for (size_t i = 0; i < a->depth; i++) layout_one(a, a->stack[i]);
+    if (a->trans.kind == TRANS_POP && a->trans.from) layout_one(a, a->trans.from);
+}
+
+void nav_reload_all(app *a)
+{
+    for (size_t i = 0; i < a->depth; i++) {
+        screen *s = a->stack[i];
+        s->area = app_area(a);
+        if (s->ops->reload) s->ops->reload(s, a);
+        else if (s->ops->layout) s->ops->layout(s, a);
+    }
+    if (a->trans.kind == TRANS_POP && a->trans.from) {
+        screen *s = a->trans.from;
+        s->area = app_area(a);
+        if (s->ops->reload) s->ops->reload(s, a);
+    }
+}
+
+static void finish_transition(app *a)
+{
+    if (a->trans.kind == TRANS_POP) destroy_screen(a->trans.from);
+    a->trans.kind = TRANS_NONE;
+    a->trans.from = a->trans.to = NULL;
+    ks_ui_invalidate_all(a->ui);
+}
+
+static void start_transition(app *a, trans_kind kind, screen *from, screen *to)
+{
+    if (a->trans.kind != TRANS_NONE) finish_transition(a);
+    int ms = ks_ui_theme(a->ui)->anim.transition_ms;
+    if (ms > KS_THEME_MAX_ANIM_MS) ms = KS_THEME_MAX_ANIM_MS;
+    a->trans.kind = ms > 0 && from ? kind : TRANS_NONE;
+    a->trans.from = from;
+    a->trans.to = to;
+    a->trans.t0 = ks_clock_now_ms();
+    a->trans.ms = ms;
+    if (a->trans.kind == TRANS_NONE && kind == TRANS_POP) destroy_screen(from);
+    /* Keyboard focus belonged to the old screen. */
+    if (a->focus.owner == KS_HIT_SCREEN) a->focus.visible = 0;
+    ks_ui_invalidate_all(a->ui);
+}
+
+void app_push(app *a, screen *s)
+{
+    if (!s) return;
+    if (a->depth == NAV_MAX) {
+        /* Deep chains (article -> link -> article ...) drop the oldest
+         * screen above home rather than refusing to navigate. */
+        destroy_screen(a->stack[1]);
+        memmove(&a->stack[1], &a->stack[2], (NAV_MAX - 2) * sizeof a->stack[0]);
+        a->depth--;
+    }
+    screen *from = app_top(a);
+    a->stack[a->depth++] = s;
+    layout_one(a, s);
+    start_transition(a, TRANS_PUSH, from, s);
+    if (s->ops->enter) s->ops->enter(s, a);
+}
+
+void app_pop(app *a)
+{
+    if (a->depth <= 1) return;
+    screen *from = a->stack[--a->depth];
+    screen *to = app_top(a);
+    layout_one(a, to);
+    start_transition(a, TRANS_POP, from, to);
+    if (to->ops->enter) to->ops->enter(to, a);
+}
+
+void app_home(app *a)
+{
+    if (a->depth <= 1) return;
+    screen *from = a->stack[--a->depth];
+    while (a->depth > 1) destroy_screen(a->stack[--a->depth]);
+    screen *to = app_top(a);
+    layout_one(a, to);
+    start_transition(a, TRANS_POP, from, to);
+    if (to->ops->enter) to->ops->enter(to, a);
+}
+
+void nav_clear(app *a)
+{
+    if (a->trans.kind == TRANS_POP) destroy_screen(a->trans.from);
+    a->trans.kind = TRANS_NONE;
+    while (a->depth) destroy_screen(a->stack[--a->depth]);
+}
+
+void app_open_article(app *a, const char *id)
+{
+    screen *s = screen_article_new(a, id);
+    if (s) app_push(a, s);
+}
+
+void app_open_category(app *a, const char *id, const char *title)
+{
+    screen *s = screen_category_new(a, id, title);
+    if (s) app_push(a, s);
+}
+
+void app_open_search(app *a, const char *initial_text)
+{
+    screen *s = screen_results_new(a, initial_text);
+    if (s) app_push(a, s);
+}
+
+/* Ease-out cubic: quick to respond, gentle to land. */
+static float ease(float p) { return 1.0f - (1.0f - p) * (1.0f - p) * (1.0f - p); }
+
+static float progress(app *a, uint64_t now)
+{
+    if (a->trans.ms <= 0) return 1;
+    float p = (float)(now - a->trans.t0) / (float)a->trans.ms;
+    return p < 0 ? 0 : p > 1 ? 1 : p;
+}
+
+int nav_update(app *a, uint64_t now)
+{
+    int moving = 0;
+    if (a->trans.kind != TRANS_NONE) {
+        if (progress(a, now) >= 1) finish_transition(a);
+        else ks_ui_invalidate(a->ui, app_area(a));
+        moving = 1; /* one more frame at the end position */
+    }
+    screen *s = app_top(a);
+    if (s && s->ops->update && s->ops->update(s, a, now)) moving = 1;
+    return moving;
+}
+
+/* Draws s shifted by dx, showing only the part inside window rect vis. */
+static void draw_at(app *a, screen *s, int dx, SDL_Rect vis)
+{
+    if (vis.w <= 0 || vis.h <= 0) return;
+    ks_ui_push_clip(a->ui, vis);
+    ks_ui_translate(a->ui, dx, 0);
+    if (s->ops->draw) s->ops->draw(s, a);
+    ks_ui_translate(a->ui, -dx, 0);
+    ks_ui_pop_clip(a->ui);
+}
+
+void nav_draw(app *a)
+{
+    screen *top = app_top(a);
+    if (!top) return;
+    SDL_Rect area = app_area(a);
+    if (a->trans.kind == TRANS_NONE) {
+        draw_at(a, top, 0, area);
+        return;
+    }
+    float p = ease(progress(a, ks_clock_now_ms()));
+    int w = area.w;
+    screen *under_s = a->trans.kind == TRANS_PUSH ? a->trans.from : a->trans.to;
+    screen *over_s = a->trans.kind == TRANS_PUSH ? a->trans.to : a->trans.from;
+    float q = a->trans.kind == TRANS_PUSH ? p : 1.0f - p; /* how far the top screen covers */
+    int over = (int)((float)w * (1.0f - q));
+    int under = -(int)((float)w * 0.25f * q);
+    /* Each screen draws only the strip the visitor sees of it. */
+    draw_at(a, under_s, under, (SDL_Rect){area.x, area.y, over, area.h});
+    SDL_Rect top_vis = {area.x + over, area.y, w - over, area.h};
+    if (top_vis.w > 0) {
+        ks_ui_push_clip(a->ui, top_vis);
+        ks_ui_fill(a->ui, top_vis, ks_ui_colors(a->ui)->background);
+        ks_ui_pop_clip(a->ui);
+    }
+    draw_at(a, over_s, over, top_vis);
+    /* A hairline at the leading edge, so the sliding sheet reads as one. */
+    if (over > 0 && over < w)
+        ks_ui_fill(a->ui, (SDL_Rect){area.x + over, area.y, ks_ui_px(a->ui, 1), area.h}, ks_ui_colors(a->ui)->divider);
+}

@@ -1,0 +1,437 @@
+/*
+ * screen_results.c - search as you type: the field at the top, the
+ * answers below, refreshed on every change of the text.
+ *
+ * When the engine is confident, its first answer is shown as the "best
+ * answer" with the start of its text; when it is not, the screen says so
+ * plainly and offers a person before listing what might still help. An
+ * empty field shows the most viewed questions. The search runs on the UI
+ * thread (the engine answers in well under a frame). Must not: guess
+ * confidence itself; the engine decides.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "ks/richtext.h"
+#include "ks/textfield.h"
+#include "ks/widgets.h"
+
+#include "screen_common.h"
+
+#define MAX_HITS 12
+#define POPULAR 8
+#define SNIPPET_BYTES 400
+
+enum { HIT_CLEAR = 1, HIT_HANDOFF = 2, HIT_BEST = 3, HIT_ROW0 = 100 };
+
+typedef enum item_kind { IT_HEADING, IT_HINT, IT_BEST, IT_NOMATCH, IT_ROW } item_kind;
+
+typedef struct item {
+    item_kind kind;
+    const char *text;    /* heading/hint text, row title (owned elsewhere) */
+    const char *caption; /* row caption, or NULL */
+    const char *id;      /* article to open */
+    int y, h;            /* in list coordinates */
+} item;
+
+typedef struct results {
+    screen base;
+    ks_textfield *field;
+    uint64_t searched_rev;
+    int searched_once;
+    ks_search_result res;
+    ks_article *popular;
+    size_t n_popular;
+    char *snippet;       /* the best answer's first lines */
+    char *title_buf;     /* "Results for ..." */
+    char *captions[MAX_HITS + POPULAR];
+    item items[MAX_HITS + POPULAR + 8];
+    size_t n_items;
+    ks_scroll *scroll;
+    int caret_drawn;
+    /* layout */
+    SDL_Rect col, field_r, list;
+} results;
+
+static void free_results(results *r)
+{
+    ks_search_result_free(&r->res);
+    memset(&r->res, 0, sizeof r->res);
+    ks_articles_free(r->popular, r->n_popular);
+    r->popular = NULL;
+    r->n_popular = 0;
+    free(r->snippet);
+    r->snippet = NULL;
+    free(r->title_buf);
+    r->title_buf = NULL;
+    for (size_t i = 0; i < sizeof r->captions / sizeof r->captions[0]; i++) {
+        free(r->captions[i]);
+        r->captions[i] = NULL;
+    }
+    r->n_items = 0;
+}
+
+static void results_destroy(screen *s)
+{
+    results *r = (results *)s;
+    free_results(r);
+    ks_textfield_destroy(r->field);
+    ks_scroll_destroy(r->scroll);
+    free(r);
+}
+
+/* A caption naming the language when an answer is not in the visitor's. */
+static char *lang_caption(app *a, const char *locale)
+{
+    if (!locale || strcmp(locale, app_locale(a)) == 0) return NULL;
+    char key[64];
+    snprintf(key, sizeof key, "lang.in.%s", locale);
+    return strdup(app_tr(a, key));
+}
+
+static void add(results *r, item it)
+{
+    if (r->n_items < sizeof r->items / sizeof r->items[0]) r->items[r->n_items++] = it;
+}
+
+/* The start of an article's text, without markup, cut at a character. */
+static char *make_snippet(app *a, const char *id)
+{
+    ks_article *art = content_article(app_content(a), id, app_locale(a));
+    if (!art) return NULL;
+    char *plain = ks_richtext_strip(art->body, art->body ? strlen(art->body) : 0);
+    ks_article_free(art);
+    if (!plain) return NULL;
+    /* skip a leading heading line that repeats the title */
+    for (char *p = plain; *p; p++)
+        if (*p == '\n') *p = ' ';
+    size_t n = strlen(plain);
+    if (n > SNIPPET_BYTES) {
+        n = SNIPPET_BYTES;
+        while (n > 0 && ((unsigned char)plain[n] & 0xC0) == 0x80) n--;
+        plain[n] = '\0';
+    }
+    return plain;
+}
+
+/* Builds the list from the current query: search, or popular questions. */
+static void rebuild(results *r, app *a)
+{
+    free_results(r);
+    const char *q = ks_textfield_text(r->field);
+    content *ct = app_content(a);
+    size_t ci = 0;
+    if (!*q) {
+        add(r, (item){IT_HINT, app_tr(a, "search.hint"), NULL, NULL, 0, 0});
+        if (content_ready(ct)) content_articles(ct, NULL, app_locale(a), POPULAR, &r->popular, &r->n_popular);
+        if (r->n_popular) add(r, (item){IT_HEADING, app_tr(a, "home.popular"), NULL, NULL, 0, 0});
+        for (size_t i = 0; i < r->n_popular; i++) {
+            r->captions[ci] = lang_caption(a, r->popular[i].locale);
+            add(r, (item){IT_ROW, r->popular[i].title, r->captions[ci], r->popular[i].id, 0, 0});
+            ci++;
+        }
+        return;
+    }
+    char buf[512];
+    app_trf(a, "results.title", buf, sizeof buf, "query", q, NULL);
+    r->title_buf = strdup(buf);
+    if (r->title_buf) add(r, (item){IT_HEADING, r->title_buf, NULL, NULL, 0, 0});
+    content_search(ct, q, app_locale(a), MAX_HITS, &r->res);
+    size_t first = 0;
+    if (r->res.n_hits && r->res.confident) {
+        r->snippet = make_snippet(a, r->res.hits[0].id);
+        add(r, (item){IT_BEST, r->res.hits[0].title, r->snippet, r->res.hits[0].id, 0, 0});
+        first = 1;
+        if (r->res.n_hits > 1) add(r, (item){IT_HEADING, app_tr(a, "results.maybe"), NULL, NULL, 0, 0});
+    } else {
+        add(r, (item){IT_NOMATCH, app_tr(a, "results.no_match_title"), app_tr(a, "results.no_match"), NULL, 0, 0});
+        if (r->res.n_hits) add(r, (item){IT_HEADING, app_tr(a, "results.maybe"), NULL, NULL, 0, 0});
+    }
+    for (size_t i = first; i < r->res.n_hits && ci < MAX_HITS; i++) {
+        r->captions[ci] = lang_caption(a, r->res.hits[i].locale);
+        add(r, (item){IT_ROW, r->res.hits[i].title, r->captions[ci], r->res.hits[i].id, 0, 0});
+        ci++;
+    }
+}
+
+/* Heights of the best-answer and no-match cards, drawn or measured. */
+static int best_card(app *a, const item *it, SDL_Rect rc, int draw, int pressed)
+{
+    ks_ui *ui = app_ui(a);
+    const ks_theme_colors *c = ks_ui_colors(ui);
+    int pad = ks_ui_sp(ui, 3.5f);
+    int w = rc.w - pad * 2;
+    ks_text_style ls = ks_ui_style(ui, KS_TYPE_CAPTION, 1, c->primary);
+    ks_text_style ts = ks_ui_style(ui, KS_TYPE_TITLE, 1, c->text);
+    ks_text_style bs = ks_ui_style(ui, KS_TYPE_BODY, 0, c->text_muted);
+    if (ks_ui_theme(ui)->high_contrast) ls.color = c->text;
+    int lh = 0, th = 0, bh = 0;
+    const char *label = app_tr(a, "results.best");
+    ks_ui_text_size(ui, label, &ls, w, 1, NULL, &lh);
+    ks_ui_text_size(ui, it->text, &ts, w, 3, NULL, &th);
+    if (it->caption) ks_ui_text_size(ui, it->caption, &bs, w, 3, NULL, &bh);
+    int g = ks_ui_sp(ui, 1.25f);
+    int h = pad + lh + g + th + (bh ? g + bh : 0) + pad;
+    if (draw) {
+        rc.h = h;
+        ks_widget_card(ui, rc, ks_ui_metrics(ui)->radius_px, pressed);
+        /* an accent bar marks the best answer */
+        ks_ui_round_rect(ui, (SDL_Rect){rc.x, rc.y + pad, ks_ui_px(ui, 6), h - pad * 2}, ks_ui_px(ui, 3), c->primary);
+        int y = rc.y + pad;
+        ks_ui_text(ui, label, &ls, rc.x + pad, y, w, 1, KS_ALIGN_LEFT, 255, NULL, NULL);
+        y += lh + g;
+        ks_ui_text(ui, it->text, &ts, rc.x + pad, y, w, 3, KS_ALIGN_LEFT, 255, NULL, NULL);
+        y += th + g;
+        if (bh) ks_ui_text(ui, it->caption, &bs, rc.x + pad, y, w, 3, KS_ALIGN_LEFT, 255, NULL, NULL);
+    }
+    return h;
+}
+
+static int nomatch_card(app *a, const item *it, SDL_Rect rc, int draw)
+{
+    ks_ui *ui = app_ui(a);
+    const ks_theme_colors *c = ks_ui_colors(ui);
+    int pad = ks_ui_sp(ui, 3.5f);
+    int touch = ks_ui_metrics(ui)->touch_px;
+    int disc = touch;
+    int tx = rc.x + pad + disc + ks_ui_sp(ui, 2.5f);
+    int w = rc.x + rc.w - pad - tx;
+    ks_text_style ts = ks_ui_style(ui, KS_TYPE_SUBTITLE, 1, c->text);
+    ks_text_style bs = ks_ui_style(ui, KS_TYPE_BODY, 0, c->text_muted);
+    int th = 0, bh = 0;
+    ks_ui_text_size(ui, it->text, &ts, w, 3, NULL, &th);
+    ks_ui_text_size(ui, it->caption, &bs, w, 4, NULL, &bh);
+    const char *cta = app_tr(a, "handoff.talk_to_person");
+    int bw = ks_widget_button_width(ui, touch, KS_ICON_PERSON, cta);
+    if (bw > w) bw = w;
+    int g = ks_ui_sp(ui, 1.25f);
+    int h = pad + th + g + bh + ks_ui_sp(ui, 3) + touch + pad;
+    if (draw) {
+        rc.h = h;
+        ks_widget_card(ui, rc, ks_ui_metrics(ui)->radius_px, 0);
+        ks_ui_circle(ui, rc.x + pad + disc / 2, rc.y + pad + disc / 2, disc / 2, ks_widget_hue(ui, 1, 0));
+        int is = disc * 60 / 100;
+        ks_ui_icon(ui, KS_ICON_QUESTION, rc.x + pad + (disc - is) / 2, rc.y + pad + (disc - is) / 2, is,
+                   ks_widget_hue(ui, 1, 1));
+        int y = rc.y + pad;
+        ks_ui_text(ui, it->text, &ts, tx, y, w, 3, KS_ALIGN_LEFT, 255, NULL, NULL);
+        y += th + g;
+        ks_ui_text(ui, it->caption, &bs, tx, y, w, 4, KS_ALIGN_LEFT, 255, NULL, NULL);
+        y += bh + ks_ui_sp(ui, 3);
+        SDL_Rect b = {tx, y, bw, touch};
+        ks_widget_button(ui, b, KS_BUTTON_PRIMARY, KS_ICON_PERSON, cta, app_pressed(a, HIT_HANDOFF));
+        ks_ui_hit(ui, KS_HIT_SCREEN, HIT_HANDOFF, b, NULL, 1);
+    }
+    return h;
+}
+
+static int item_height(results *r, app *a, item *it)
+{
+    int w = r->col.w;
+    switch (it->kind) {
+    case IT_HEADING: return sc_heading(a, it->text, 0, 0, w, 0);
+    case IT_HINT: {
+        ks_ui *ui = app_ui(a);
+        ks_text_style st = ks_ui_style(ui, KS_TYPE_BODY, 0, ks_ui_colors(ui)->text_muted);
+        int h = 0;
+        ks_ui_text_size(ui, it->text, &st, w, 3, NULL, &h);
+        return h;
+    }
+    case IT_BEST: return best_card(a, it, (SDL_Rect){0, 0, w, 0}, 0, 0);
+    case IT_NOMATCH: return nomatch_card(a, it, (SDL_Rect){0, 0, w, 0}, 0);
+    case IT_ROW: return ks_widget_row_height(app_ui(a), w, it->text, it->caption, 2);
+    }
+    return 0;
+}
+
+static void results_layout(screen *s, app *a)
+{
+    results *r = (results *)s;
+    ks_ui *ui = app_ui(a);
+    SDL_Rect A = s->area;
+    r->col = sc_column(a, A, 44);
+    int touch = ks_ui_metrics(ui)->touch_px;
+    int M = sc_margin(a);
+    r->field_r = (SDL_Rect){r->col.x, A.y + M * 3 / 4, r->col.w, touch * 5 / 4};
+    int ly = r->field_r.y + r->field_r.h + ks_ui_sp(ui, 2);
+    r->list = (SDL_Rect){A.x, ly, A.w, A.y + A.h - ly};
+    int y = ks_ui_sp(ui, 2);
+    for (size_t i = 0; i < r->n_items; i++) {
+        item *it = &r->items[i];
+        /* more air before a heading than between rows */
+        if (it->kind == IT_HEADING && i > 0) y += ks_ui_sp(ui, 3);
+        it->y = y;
+        it->h = item_height(r, a, it);
+        y += it->h + (it->kind == IT_HEADING || it->kind == IT_HINT ? ks_ui_sp(ui, 2) : ks_ui_sp(ui, 1.5f));
+    }
+    ks_scroll_set_extent(r->scroll, (float)r->list.h, (float)(y + M));
+}
+
+static void search_now(results *r, app *a)
+{
+    r->searched_rev = ks_textfield_revision(r->field);
+    r->searched_once = 1;
+    rebuild(r, a);
+    ks_scroll_set_offset(r->scroll, 0);
+    results_layout(&r->base, a);
+    ks_ui_invalidate(app_ui(a), r->base.area);
+}
+
+static void results_reload(screen *s, app *a)
+{
+    search_now((results *)s, a);
+}
+
+static void results_draw(screen *s, app *a)
+{
+    results *r = (results *)s;
+    ks_ui *ui = app_ui(a);
+    const ks_theme_colors *c = ks_ui_colors(ui);
+    ks_textfield_look look = {app_tr(a, "search.placeholder"), 1, 1, app_now(a)};
+    SDL_Rect clear = {0};
+    ks_textfield_draw(ui, r->field, r->field_r, &look, &clear);
+    if (clear.w) ks_ui_hit(ui, KS_HIT_SCREEN, HIT_CLEAR, clear, NULL, 1);
+
+    ks_ui_push_clip(ui, r->list);
+    int off = (int)ks_scroll_offset(r->scroll);
+    int base = r->list.y - off;
+    for (size_t i = 0; i < r->n_items; i++) {
+        item *it = &r->items[i];
+        SDL_Rect rc = {r->col.x, base + it->y, r->col.w, it->h};
+        if (!ks_ui_visible(ui, (SDL_Rect){rc.x, rc.y, rc.w, rc.h + ks_ui_px(ui, 4)})) continue;
+        switch (it->kind) {
+        case IT_HEADING: sc_heading(a, it->text, rc.x, rc.y, rc.w, 1); break;
+        case IT_HINT: {
+            ks_text_style st = ks_ui_style(ui, KS_TYPE_BODY, 0, c->text_muted);
+            ks_ui_text(ui, it->text, &st, rc.x, rc.y, rc.w, 3, KS_ALIGN_LEFT, 255, NULL, NULL);
+            break;
+        }
+        case IT_BEST:
+            best_card(a, it, rc, 1, app_pressed(a, HIT_BEST));
+            ks_ui_hit(ui, KS_HIT_SCREEN, HIT_BEST, rc, r->scroll, 1);
+            break;
+        case IT_NOMATCH: nomatch_card(a, it, rc, 1); break;
+        case IT_ROW:
+            ks_widget_row(ui, rc, KS_ICON_DOCUMENT, it->text, it->caption, 2, app_pressed(a, HIT_ROW0 + (int)i));
+            ks_ui_hit(ui, KS_HIT_SCREEN, HIT_ROW0 + (int)i, rc, r->scroll, 1);
+            break;
+        }
+    }
+    ks_ui_pop_clip(ui);
+    ks_widget_scrollbar(ui, r->list, ks_scroll_offset(r->scroll), ks_scroll_max(r->scroll), 255);
+}
+
+static int results_update(screen *s, app *a, uint64_t now)
+{
+    results *r = (results *)s;
+    sc_caret_update(a, r->field, r->field_r, &r->caret_drawn, now);
+    return sc_scroll_update(a, r->scroll, r->list, now);
+}
+
+static uint64_t results_deadline(screen *s, app *a, uint64_t now)
+{
+    return sc_caret_deadline(a, ((results *)s)->field, now);
+}
+
+static void open_item(results *r, app *a, size_t i)
+{
+    if (i < r->n_items && r->items[i].id) app_open_article(a, r->items[i].id);
+}
+
+static void results_tap(screen *s, app *a, int id, int x, int y)
+{
+    results *r = (results *)s;
+    (void)x;
+    (void)y;
+    if (id == HIT_CLEAR) {
+        ks_textfield_clear(r->field);
+        ks_textfield_touch(r->field, app_now(a));
+        search_now(r, a);
+    } else if (id == HIT_HANDOFF) {
+        app_show_handoff(a);
+    } else if (id == HIT_BEST) {
+        for (size_t i = 0; i < r->n_items; i++)
+            if (r->items[i].kind == IT_BEST) open_item(r, a, i);
+    } else if (id >= HIT_ROW0) {
+        open_item(r, a, (size_t)(id - HIT_ROW0));
+    }
+}
+
+static int results_key(screen *s, app *a, SDL_Keycode key, Uint16 mod)
+{
+    results *r = (results *)s;
+    (void)mod;
+    if (key == SDLK_RETURN || key == SDLK_KP_ENTER) {
+        /* Enter opens the best answer, or the first suggestion. */
+        for (size_t i = 0; i < r->n_items; i++)
+            if (r->items[i].id) {
+                open_item(r, a, i);
+                return 1;
+            }
+        return 1;
+    }
+    if (key == SDLK_PAGEDOWN || key == SDLK_PAGEUP) {
+        float d = (float)r->list.h * 0.85f * (key == SDLK_PAGEDOWN ? 1.0f : -1.0f);
+        ks_scroll_animate_by(r->scroll, d, app_now(a), 200);
+        ks_ui_invalidate(app_ui(a), r->list);
+        return 1;
+    }
+    return 0;
+}
+
+static ks_textfield *results_field(screen *s) { return ((results *)s)->field; }
+
+static void results_text_changed(screen *s, app *a)
+{
+    results *r = (results *)s;
+    ks_ui_invalidate(app_ui(a), r->field_r);
+    if (!r->searched_once || ks_textfield_revision(r->field) != r->searched_rev) search_now(r, a);
+}
+
+static ks_scroll *results_scroll_at(screen *s, int x, int y)
+{
+    results *r = (results *)s;
+    SDL_Point p = {x, y};
+    return SDL_PointInRect(&p, &r->list) ? r->scroll : NULL;
+}
+
+static void results_enter(screen *s, app *a)
+{
+    results *r = (results *)s;
+    ks_textfield_touch(r->field, app_now(a));
+}
+
+static const screen_ops results_ops = {
+    .name = "results",
+    .destroy = results_destroy,
+    .layout = results_layout,
+    .reload = results_reload,
+    .draw = results_draw,
+    .update = results_update,
+    .deadline = results_deadline,
+    .tap = results_tap,
+    .key = results_key,
+    .field = results_field,
+    .text_changed = results_text_changed,
+    .scroll_at = results_scroll_at,
+    .enter = results_enter,
+};
+
+screen *screen_results_new(app *a, const char *query)
+{
+    results *r = calloc(1, sizeof *r);
+    if (!r) return NULL;
+    r->base.ops = &results_ops;
+    r->field = ks_textfield_create(256);
+    r->scroll = ks_scroll_create();
+    if (!r->field || !r->scroll) {
+        results_destroy(&r->base);
+        return NULL;
+    }
+    r->caret_drawn = 1;
+    ks_textfield_set_text(r->field, query ? query : "");
+    r->base.area = app_area(a);
+    search_now(r, a);
+    return &r->base;
+}
