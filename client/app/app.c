@@ -305,11 +305,7 @@ static void pointer_move(app *a, SDL_FingerID finger, int x, int y)
             ks_scroll_drag_begin(a->ptr.scroll, (float)a->ptr.y0, a->ptr.t0);
         }
     }
-    if (a->ptr.dragging) {
-        ks_scroll_drag_move(a->ptr.scroll, (float)y, now);
-        screen *s = app_top(a);
-        if (s) ks_ui_invalidate(a->ui, s->area);
-    }
+    if (a->ptr.dragging) ks_scroll_drag_move(a->ptr.scroll, (float)y, now); /* the screen's update redraws */
 }
 
 static void pointer_up(app *a, SDL_FingerID finger, int x, int y)
@@ -454,6 +450,7 @@ void app_handle_event(app *a, const SDL_Event *ev)
             if (w > 0 && h > 0 && (w != a->w || h != a->h)) {
                 a->w = w;
                 a->h = h;
+                if (a->sw_window) ks_ui_set_framebuffer(a->ui, SDL_GetWindowSurface(a->win));
                 app_relayout(a);
             }
         } else if (ev->window.event == SDL_WINDOWEVENT_EXPOSED) {
@@ -528,24 +525,35 @@ int app_frame(app *a)
     if (a->full_redraw && ks_ui_dirty(a->ui)) ks_ui_invalidate_all(a->ui);
     if (!ks_ui_begin_frame(a->ui)) return 0;
     const ks_theme_colors *c = ks_ui_colors(a->ui);
-    ks_ui_fill(a->ui, ks_ui_frame_rect(a->ui), c->background);
-    nav_draw(a);
-    chrome_draw(a);
-    overlay_draw(a);
-    draw_focus(a);
-    SDL_Rect fr = ks_ui_frame_rect(a->ui);
+    int passes = 0;
+    SDL_Rect fr = {0, 0, 0, 0};
+    do {
+        SDL_Rect pr = ks_ui_frame_rect(a->ui);
+        SDL_UnionRect(&fr, &pr, &fr);
+        ks_ui_fill(a->ui, pr, c->background);
+        nav_draw(a);
+        chrome_draw(a);
+        overlay_draw(a);
+        draw_focus(a);
+        passes++;
+    } while (ks_ui_next_pass(a->ui));
     ks_ui_end_frame(a->ui);
+    SDL_Rect changed[32];
+    size_t n_changed = ks_ui_take_changed(a->ui, changed, 32);
     if (a->surface) {
         SDL_RenderFlush(a->ren);
     } else if (a->sw_window) {
         /* The software renderer draws into the window surface; push only
-         * the rectangle that changed instead of the whole screen. */
+         * the rectangles that changed instead of the whole screen. */
         SDL_RenderFlush(a->ren);
-        SDL_UpdateWindowSurfaceRects(a->win, &fr, 1);
+        SDL_UpdateWindowSurfaceRects(a->win, changed, (int)n_changed);
     } else {
         SDL_RenderPresent(a->ren);
     }
-    stats_frame(a->stats, ks_clock_real_us() - t0);
+    uint64_t us = ks_clock_real_us() - t0;
+    stats_frame(a->stats, us);
+    ks_log_debug("frame", "%.2f ms, %d pass(es) within %dx%d at %d,%d", (double)us / 1000.0, passes, fr.w, fr.h, fr.x,
+                 fr.y);
     return 1;
 }
 
@@ -722,6 +730,10 @@ ks_status app_create(const app_options *opt, app **out, ks_error *err)
 
     if ((st = ks_ui_create(a->ren, a->text, &a->ui, err)) != KS_OK) goto fail;
     ks_ui_set_locale(a->ui, a->locale);
+    /* Pixels persist between frames with the software renderer: slides and
+     * scrolls move them instead of redrawing. */
+    if (a->surface) ks_ui_set_framebuffer(a->ui, a->surface);
+    else if (a->sw_window) ks_ui_set_framebuffer(a->ui, SDL_GetWindowSurface(a->win));
     ks_ui_configure(a->ui, a->theme_base, a->w, a->h, a->cfg->screen_dpi, a->large_text);
     a->bar_h = chrome_height(a);
 

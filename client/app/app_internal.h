@@ -64,6 +64,7 @@ struct app {
         screen *from, *to; /* from is owned here during a pop */
         uint64_t t0;
         int ms;
+        int under_x, over_x; /* offsets of the two screens as drawn */
     } trans;
 
     /* overlay */

@@ -56,12 +56,15 @@ static void finish_transition(app *a)
     if (a->trans.kind == TRANS_POP) destroy_screen(a->trans.from);
     a->trans.kind = TRANS_NONE;
     a->trans.from = a->trans.to = NULL;
-    ks_ui_invalidate_all(a->ui);
 }
 
 static void start_transition(app *a, trans_kind kind, screen *from, screen *to)
 {
-    if (a->trans.kind != TRANS_NONE) finish_transition(a);
+    if (a->trans.kind != TRANS_NONE) {
+        /* Interrupted: what is on screen is no longer a known state. */
+        finish_transition(a);
+        ks_ui_invalidate(a->ui, app_area(a));
+    }
     int ms = ks_ui_theme(a->ui)->anim.transition_ms;
     if (ms > KS_THEME_MAX_ANIM_MS) ms = KS_THEME_MAX_ANIM_MS;
     a->trans.kind = ms > 0 && from ? kind : TRANS_NONE;
@@ -69,10 +72,19 @@ static void start_transition(app *a, trans_kind kind, screen *from, screen *to)
     a->trans.to = to;
     a->trans.t0 = ks_clock_now_ms();
     a->trans.ms = ms;
-    if (a->trans.kind == TRANS_NONE && kind == TRANS_POP) destroy_screen(from);
+    /* What is on screen now: the old screen, in place. */
+    int w = app_area(a).w;
+    a->trans.under_x = kind == TRANS_PUSH ? 0 : -w / 4;
+    a->trans.over_x = kind == TRANS_PUSH ? w : 0;
+    if (a->trans.kind == TRANS_NONE) {
+        if (kind == TRANS_POP) destroy_screen(from);
+        ks_ui_invalidate(a->ui, app_area(a));
+    }
     /* Keyboard focus belonged to the old screen. */
-    if (a->focus.owner == KS_HIT_SCREEN) a->focus.visible = 0;
-    ks_ui_invalidate_all(a->ui);
+    if (a->focus.owner == KS_HIT_SCREEN && a->focus.visible) {
+        a->focus.visible = 0;
+        ks_ui_invalidate(a->ui, app_area(a));
+    }
 }
 
 void app_push(app *a, screen *s)
@@ -148,13 +160,44 @@ static float progress(app *a, uint64_t now)
     return p < 0 ? 0 : p > 1 ? 1 : p;
 }
 
+/* Moves the two sliding screens from where they were drawn to under_x,
+ * over_x: the pixels on screen are moved, and only the strips that came
+ * into view are redrawn. */
+static void slide_to(app *a, int under_x, int over_x)
+{
+    SDL_Rect A = app_area(a);
+    int du = under_x - a->trans.under_x, d_o = over_x - a->trans.over_x;
+    int o_old = a->trans.over_x;
+    if (app_overlay_open(a)) {
+        ks_ui_invalidate(a->ui, A); /* the dim is over everything: redraw */
+    } else if (d_o < 0) {
+        /* push: the old screen drifts left first, then the new one slides */
+        ks_ui_move(a->ui, (SDL_Rect){A.x, A.y, o_old, A.h}, du, 0);
+        ks_ui_move(a->ui, (SDL_Rect){A.x + over_x, A.y, A.w - over_x, A.h}, d_o, 0);
+    } else if (d_o > 0) {
+        /* pop: the top screen leaves first, then the one under it follows */
+        ks_ui_move(a->ui, (SDL_Rect){A.x + o_old, A.y, A.w - o_old, A.h}, d_o, 0);
+        ks_ui_move(a->ui, (SDL_Rect){A.x, A.y, o_old + du, A.h}, du, 0);
+        ks_ui_invalidate(a->ui, (SDL_Rect){A.x, A.y, du > 0 ? du : 0, A.h});
+        ks_ui_invalidate(a->ui, (SDL_Rect){A.x + o_old + du, A.y, over_x - o_old - du, A.h});
+    }
+    a->trans.under_x = under_x;
+    a->trans.over_x = over_x;
+}
+
 int nav_update(app *a, uint64_t now)
 {
     int moving = 0;
     if (a->trans.kind != TRANS_NONE) {
-        if (progress(a, now) >= 1) finish_transition(a);
-        else ks_ui_invalidate(a->ui, app_area(a));
-        moving = 1; /* one more frame at the end position */
+        float p = progress(a, now);
+        float e = ease(p);
+        int w = app_area(a).w;
+        float q = a->trans.kind == TRANS_PUSH ? e : 1.0f - e; /* how much the top sheet covers */
+        int over_x = (int)((float)w * (1.0f - q) + 0.5f);
+        int under_x = -(int)((float)w * 0.25f * q + 0.5f);
+        slide_to(a, under_x, over_x);
+        if (p >= 1) finish_transition(a); /* this frame draws the end state */
+        moving = 1;
     }
     screen *s = app_top(a);
     if (s && s->ops->update && s->ops->update(s, a, now)) moving = 1;
@@ -181,13 +224,10 @@ void nav_draw(app *a)
         draw_at(a, top, 0, area);
         return;
     }
-    float p = ease(progress(a, ks_clock_now_ms()));
     int w = area.w;
     screen *under_s = a->trans.kind == TRANS_PUSH ? a->trans.from : a->trans.to;
     screen *over_s = a->trans.kind == TRANS_PUSH ? a->trans.to : a->trans.from;
-    float q = a->trans.kind == TRANS_PUSH ? p : 1.0f - p; /* how far the top screen covers */
-    int over = (int)((float)w * (1.0f - q));
-    int under = -(int)((float)w * 0.25f * q);
+    int over = a->trans.over_x, under = a->trans.under_x;
     /* Each screen draws only the strip the visitor sees of it. */
     draw_at(a, under_s, under, (SDL_Rect){area.x, area.y, over, area.h});
     SDL_Rect top_vis = {area.x + over, area.y, w - over, area.h};

@@ -46,6 +46,7 @@ typedef struct article {
     char **links;
     size_t n_links;
     ks_scroll *scroll;
+    int drawn_off; /* the scroll offset on screen */
     int viewed;
     /* layout (content coordinates: y from the top of the scroll content) */
     SDL_Rect col, view;
@@ -334,7 +335,8 @@ static void article_draw(screen *s, app *a)
         return;
     }
     ks_ui_push_clip(ui, r->view);
-    int base = r->view.y - (int)ks_scroll_offset(r->scroll);
+    r->drawn_off = sc_offset(r->scroll);
+    int base = r->view.y - r->drawn_off;
     int w = r->col.w;
     if (r->eyebrow) {
         ks_text_style es = ks_ui_style(ui, KS_TYPE_CAPTION, 1, c->primary);
@@ -362,7 +364,7 @@ static void article_draw(screen *s, app *a)
 static int article_update(screen *s, app *a, uint64_t now)
 {
     article *r = (article *)s;
-    return sc_scroll_update(a, r->scroll, r->view, now);
+    return sc_scroll_update(a, r->scroll, r->view, &r->drawn_off, now);
 }
 
 static void article_tap(screen *s, app *a, int id, int x, int y)
@@ -375,7 +377,7 @@ static void article_tap(screen *s, app *a, int id, int x, int y)
     size_t i = (size_t)(id - HIT_BLOCK0);
     if (id < HIT_BLOCK0 || i >= r->n_blocks || !r->blocks[i].layout) return;
     block *b = &r->blocks[i];
-    int top = r->view.y - (int)ks_scroll_offset(r->scroll) + b->y;
+    int top = r->view.y - sc_offset(r->scroll) + b->y;
     int link = ks_text_layout_hit(b->layout, x - b->x, y - top);
     if (link >= 0 && (size_t)link < r->n_links) app_show_link(a, r->links[link]);
 }

@@ -26,6 +26,7 @@ typedef struct category {
     char **captions;
     int *row_y, *row_h;
     ks_scroll *scroll;
+    int drawn_off; /* the scroll offset on screen */
     SDL_Rect col, header, list;
     int title_h;
 } category;
@@ -126,7 +127,8 @@ static void category_draw(screen *s, app *a)
         return;
     }
     ks_ui_push_clip(ui, c->list);
-    int base = c->list.y - (int)ks_scroll_offset(c->scroll);
+    c->drawn_off = sc_offset(c->scroll);
+    int base = c->list.y - c->drawn_off;
     for (size_t i = 0; i < c->n; i++) {
         SDL_Rect r = {c->col.x, base + c->row_y[i], c->col.w, c->row_h[i]};
         if (!ks_ui_visible(ui, (SDL_Rect){r.x, r.y, r.w, r.h + ks_ui_px(ui, 4)})) continue;
@@ -140,7 +142,7 @@ static void category_draw(screen *s, app *a)
 static int category_update(screen *s, app *a, uint64_t now)
 {
     category *c = (category *)s;
-    return sc_scroll_update(a, c->scroll, c->list, now);
+    return sc_scroll_update(a, c->scroll, c->list, &c->drawn_off, now);
 }
 
 static void category_tap(screen *s, app *a, int id, int x, int y)

@@ -3,6 +3,8 @@
  * scroll views' redraw, caret blinking, headings and quiet messages.
  * Must not: hold state; each screen owns its own.
  */
+#include <math.h>
+
 #include "ks/textfield.h"
 #include "ks/widgets.h"
 
@@ -22,14 +24,21 @@ SDL_Rect sc_column(app *a, SDL_Rect area, float max_em)
     return (SDL_Rect){area.x + (area.w - w) / 2, area.y, w, area.h};
 }
 
-int sc_scroll_update(app *a, ks_scroll *s, SDL_Rect viewport, uint64_t now)
+int sc_offset(ks_scroll *s) { return (int)floorf(ks_scroll_offset(s)); }
+
+int sc_scroll_update(app *a, ks_scroll *s, SDL_Rect viewport, int *drawn, uint64_t now)
 {
     if (!s) return 0;
-    if (ks_scroll_update(s, now)) {
-        ks_ui_invalidate(app_ui(a), viewport);
-        return 1;
+    int moving = ks_scroll_update(s, now);
+    int off = sc_offset(s);
+    if (off != *drawn) {
+        ks_ui *ui = app_ui(a);
+        if (app_transitioning(a) || app_overlay_open(a)) ks_ui_invalidate(ui, viewport);
+        else ks_ui_move(ui, viewport, 0, *drawn - off);
+        ks_ui_invalidate(ui, ks_widget_scrollbar_strip(ui, viewport));
+        *drawn = off;
     }
-    return 0;
+    return moving;
 }
 
 uint64_t sc_caret_deadline(app *a, ks_textfield *f, uint64_t now)

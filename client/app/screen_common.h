@@ -15,9 +15,13 @@ SDL_Rect sc_column(app *a, SDL_Rect area, float max_em);
 int sc_margin(app *a);
 /* 1 when the area is landscape enough for side-by-side layouts. */
 int sc_landscape(SDL_Rect area);
-/* Advances a scroll view; invalidates its viewport while it moves.
- * Returns 1 while moving. */
-int sc_scroll_update(app *a, ks_scroll *s, SDL_Rect viewport, uint64_t now);
+/* The scroll offset as drawn: whole pixels. */
+int sc_offset(ks_scroll *s);
+/* Advances a scroll view. When its offset changed since it was drawn
+ * (*drawn, which the screen's draw sets to sc_offset()), moves the pixels
+ * already on screen and redraws only what came into view and the scroll
+ * indicator. Returns 1 while moving. */
+int sc_scroll_update(app *a, ks_scroll *s, SDL_Rect viewport, int *drawn, uint64_t now);
 /* The caret of a focused field: invalidates r when the blink changes what
  * is shown since the last draw (*drawn keeps that). Returns the deadline
  * of the next change, or 0. */

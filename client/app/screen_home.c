@@ -25,6 +25,7 @@ typedef struct home {
     size_t n_cats;
     char **captions;
     ks_scroll *scroll;
+    int drawn_off; /* the scroll offset on screen */
     /* layout */
     int emblem_x, emblem_y, emblem_r;
     SDL_Rect greet, sub;
@@ -90,7 +91,7 @@ static void home_layout(screen *s, app *a)
         h->field_r = (SDL_Rect){rx, A.y + M, rw, field_h};
         h->heading_x = rx;
         h->heading_w = rw;
-        h->cols = rw / (em * 12);
+        h->cols = rw / (em * 15);
     } else {
         int cw = A.w - 2 * M;
         h->emblem_r = A.w * 12 / 100;
@@ -105,7 +106,7 @@ static void home_layout(screen *s, app *a)
         h->field_r = (SDL_Rect){A.x + M, h->sub.y + sh + ks_ui_sp(ui, 4), cw, field_h};
         h->heading_x = A.x + M;
         h->heading_w = cw;
-        h->cols = cw / (em * 12);
+        h->cols = cw / (em * 15);
     }
     if (h->cols < 1) h->cols = 1;
     if (h->cols > 4) h->cols = 4;
@@ -118,6 +119,13 @@ static void home_layout(screen *s, app *a)
     h->grid = (SDL_Rect){h->heading_x - ks_ui_sp(ui, 1), gy, h->heading_w + ks_ui_sp(ui, 2), bottom - gy};
     if (h->grid.h < 0) h->grid.h = 0;
     size_t rows = (h->n_cats + (size_t)h->cols - 1) / (size_t)h->cols;
+    /* Tiles grow to fill the space when they all fit (no half-empty
+     * screen), within a comfortable range; otherwise the grid scrolls. */
+    if (rows > 0) {
+        int fill = (h->grid.h - ks_ui_px(ui, 8) - (int)(rows - 1) * h->gap) / (int)rows;
+        int lo = h->tile_h, hi = em * 6;
+        h->tile_h = fill < lo ? lo : fill > hi ? hi : fill;
+    }
     int content_h = rows ? (int)rows * (h->tile_h + h->gap) - h->gap + ks_ui_px(ui, 6) : 0;
     ks_scroll_set_extent(h->scroll, (float)h->grid.h, (float)content_h);
 }
@@ -146,18 +154,17 @@ static void home_draw(screen *s, app *a)
     ks_ui *ui = app_ui(a);
     const ks_theme_colors *c = ks_ui_colors(ui);
 
+    ks_textfield_look look = {app_tr(a, "search.placeholder"), 0, 0, app_now(a)};
+    ks_textfield_draw(ui, h->field, h->field_r, &look, NULL);
+    ks_ui_hit(ui, KS_HIT_SCREEN, HIT_FIELD, h->field_r, NULL, 1);
+
+    sc_heading(a, app_tr(a, "home.browse_topics"), h->heading_x, h->heading_y, h->heading_w, 1);
     ks_widget_emblem(ui, h->emblem_x, h->emblem_y, h->emblem_r);
     ks_text_style gs = ks_ui_style(ui, KS_TYPE_DISPLAY, 1, c->text);
     ks_text_style ss = ks_ui_style(ui, KS_TYPE_BODY, 0, c->text_muted);
     ks_ui_text(ui, app_tr(a, "home.greeting"), &gs, h->greet.x, h->greet.y, h->greet.w, 3, KS_ALIGN_CENTER, 255, NULL,
                NULL);
     ks_ui_text(ui, app_tr(a, "home.subtitle"), &ss, h->sub.x, h->sub.y, h->sub.w, 3, KS_ALIGN_CENTER, 255, NULL, NULL);
-
-    ks_textfield_look look = {app_tr(a, "search.placeholder"), 0, 0, app_now(a)};
-    ks_textfield_draw(ui, h->field, h->field_r, &look, NULL);
-    ks_ui_hit(ui, KS_HIT_SCREEN, HIT_FIELD, h->field_r, NULL, 1);
-
-    sc_heading(a, app_tr(a, "home.browse_topics"), h->heading_x, h->heading_y, h->heading_w, 1);
 
     if (!content_ready(app_content(a))) {
         sc_message(a, app_tr(a, "status.loading"), h->grid);
@@ -168,7 +175,8 @@ static void home_draw(screen *s, app *a)
         return;
     }
     ks_ui_push_clip(ui, h->grid);
-    int off = (int)ks_scroll_offset(h->scroll);
+    int off = sc_offset(h->scroll);
+    h->drawn_off = off;
     int tw = (h->heading_w - (h->cols - 1) * h->gap) / h->cols;
     for (size_t i = 0; i < h->n_cats; i++) {
         int col = (int)i % h->cols, row = (int)i / h->cols;
@@ -186,7 +194,7 @@ static void home_draw(screen *s, app *a)
 static int home_update(screen *s, app *a, uint64_t now)
 {
     home *h = (home *)s;
-    return sc_scroll_update(a, h->scroll, h->grid, now);
+    return sc_scroll_update(a, h->scroll, h->grid, &h->drawn_off, now);
 }
 
 static void home_tap(screen *s, app *a, int id, int x, int y)

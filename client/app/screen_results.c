@@ -49,6 +49,7 @@ typedef struct results {
     item items[MAX_HITS + POPULAR + 8];
     size_t n_items;
     ks_scroll *scroll;
+    int drawn_off; /* the scroll offset on screen */
     int caret_drawn;
     /* layout */
     SDL_Rect col, field_r, list;
@@ -294,7 +295,8 @@ static void results_draw(screen *s, app *a)
     if (clear.w) ks_ui_hit(ui, KS_HIT_SCREEN, HIT_CLEAR, clear, NULL, 1);
 
     ks_ui_push_clip(ui, r->list);
-    int off = (int)ks_scroll_offset(r->scroll);
+    int off = sc_offset(r->scroll);
+    r->drawn_off = off;
     int base = r->list.y - off;
     for (size_t i = 0; i < r->n_items; i++) {
         item *it = &r->items[i];
@@ -326,7 +328,7 @@ static int results_update(screen *s, app *a, uint64_t now)
 {
     results *r = (results *)s;
     sc_caret_update(a, r->field, r->field_r, &r->caret_drawn, now);
-    return sc_scroll_update(a, r->scroll, r->list, now);
+    return sc_scroll_update(a, r->scroll, r->list, &r->drawn_off, now);
 }
 
 static uint64_t results_deadline(screen *s, app *a, uint64_t now)

@@ -730,9 +730,21 @@ ks_status ks_bundle_build(const char *src_dir, const char *out_dir, const unsign
                           env_len, KS_MANIFEST_MAX_BYTES);
         goto out;
     }
+    struct stat before;
+    int had_prev = stat(manifest_path, &before) == 0;
     rc = ks_file_write_atomic(manifest_path, envelope_text, env_len, err);
     if (rc) goto out;
     st.files_written++;
+    /* Static servers derive ETags from mtime (whole seconds) and size, so
+     * two versions published within one second with equal sizes would
+     * share an ETag and kiosks would miss the second: keep the manifest's
+     * mtime strictly increasing. */
+    struct stat now_st;
+    if (had_prev && stat(manifest_path, &now_st) == 0 && now_st.st_mtime <= before.st_mtime) {
+        struct timespec ts[2] = {{.tv_sec = before.st_mtime + 1}, {.tv_sec = before.st_mtime + 1}};
+        if (utimensat(AT_FDCWD, manifest_path, ts, 0) != 0)
+            ks_log_warn("bundle", "cannot bump the mtime of %s: %s", manifest_path, strerror(errno));
+    }
     ks_log_info("bundle", "built version %lld in %s: %zu articles, %zu categories, %zu media, key %s",
                 (long long)opts->version, out_dir, st.articles, st.categories, st.media, keyid);
     if (stats) *stats = st;

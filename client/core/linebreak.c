@@ -298,10 +298,19 @@ static int est_advance(fitter *f, size_t i)
     return a > 0 ? a : 0;
 }
 
+/* Estimated width of [s, e) (+ the ellipsis), from the advances. */
+static long est_width(fitter *f, size_t s, size_t e, int ell)
+{
+    long w = ell;
+    for (size_t i = s; i < e; i++) w += est_advance(f, i);
+    return w;
+}
+
 /* The furthest position p in (s, limit] (by mode) whose line [s, p) fits;
  * 0 when none fits. Estimates with advances, then confirms with measure()
- * backwards, then tries a few positions further in case the estimate was
- * pessimistic (kerning, rounding). */
+ * backwards, then looks further only while the estimate, corrected by the
+ * error just seen (kerning, rounding), says the next position may fit:
+ * usually one measure() per line. */
 static int best_fit(fitter *f, size_t s, size_t limit, fit_mode mode, size_t *out_p, int *out_w)
 {
     int ell = mode == FIT_ELLIPSIS ? f->ellipsis_w : 0;
@@ -336,9 +345,11 @@ static int best_fit(fitter *f, size_t s, size_t limit, fit_mode mode, size_t *ou
         p = q;
     }
     /* Forwards while the next position still fits. */
+    long over = est_width(f, s, drawn_end(f, s, p, mode), ell) - w; /* the estimate's error */
     for (int tries = 0; tries < 4 && p < limit; tries++) {
         size_t q = p + 1;
         while (q < limit && !is_pos(f, mode, q, limit)) q++;
+        if (est_width(f, s, drawn_end(f, s, q, mode), ell) - over > f->max_width) break;
         int wq = measure(f, s, drawn_end(f, s, q, mode), with_ell);
         if (f->failed) return 0;
         if (wq > f->max_width) break;

@@ -43,14 +43,24 @@ int ks_locale_canonical(const char *tag, char out[KS_LOCALE_MAX])
             return 0;
         }
     }
-    /* Other tags: language subtag lower case; a region or script keeps its
-     * case convention; English regions fold to plain "en". */
+    /* Other tags get BCP 47's case conventions, so "fr-ca" and "fr-CA" are
+     * one locale: language lower case, script title case (4 letters),
+     * region upper case (2 letters), anything else lower case. English
+     * regions fold to plain "en": the kiosk has one English. */
     char buf[KS_LOCALE_MAX];
     for (size_t i = 0; i <= n; i++) buf[i] = tag[i] == '_' ? '-' : tag[i];
-    char *dash = strchr(buf, '-');
-    size_t lang_len = dash ? (size_t)(dash - buf) : n;
-    for (size_t i = 0; i < lang_len; i++) buf[i] = (char)tolower((unsigned char)buf[i]);
-    if (lang_len == 2 && buf[0] == 'e' && buf[1] == 'n') buf[2] = '\0';
+    for (char *seg = buf; *seg;) {
+        char *end = strchr(seg, '-');
+        size_t len = end ? (size_t)(end - seg) : strlen(seg);
+        for (size_t i = 0; i < len; i++) {
+            int c = (unsigned char)seg[i];
+            int upper = (seg != buf && len == 2) || (seg != buf && len == 4 && i == 0);
+            seg[i] = (char)(upper ? toupper(c) : tolower(c));
+        }
+        seg += len;
+        if (*seg == '-') seg++;
+    }
+    if (strncmp(buf, "en", 2) == 0 && (buf[2] == '\0' || buf[2] == '-')) buf[2] = '\0';
     copy_tag(out, buf);
     return 0;
 }

@@ -157,6 +157,19 @@ static void rollback(ks_store *s)
     if (!sqlite3_get_autocommit(s->db)) sqlite3_exec(s->db, "ROLLBACK", NULL, NULL, NULL);
 }
 
+/* A read transaction so multi-query reads describe one version of the
+ * content; skipped when the caller already has a transaction open on this
+ * connection (ks_store_db users). */
+static int read_begin(ks_store *s)
+{
+    return sqlite3_get_autocommit(s->db) && sqlite3_exec(s->db, "BEGIN", NULL, NULL, NULL) == SQLITE_OK;
+}
+
+static void read_end(ks_store *s, int began)
+{
+    if (began) sqlite3_exec(s->db, "COMMIT", NULL, NULL, NULL);
+}
+
 static ks_status meta_get_int(ks_store *s, const char *key, int64_t *out, ks_error *err)
 {
     sqlite3_stmt *st = NULL;
@@ -794,6 +807,41 @@ out:
     return rc;
 }
 
+ks_status ks_store_reindex(ks_store *store, size_t *n_articles, ks_error *err)
+{
+    sqlite3_stmt *st = NULL;
+    size_t n = 0;
+    ks_status rc = exec(store, "BEGIN IMMEDIATE", "starting to rebuild the search index", err);
+    if (rc != KS_OK) return rc;
+    if ((rc = prepare(store, "SELECT rowid FROM articles ORDER BY rowid", &st, err)) != KS_OK) goto out;
+    int r;
+    while ((r = sqlite3_step(st)) == SQLITE_ROW) {
+        int64_t rowid = sqlite3_column_int64(st, 0);
+        if ((rc = ks_search_unindex_article(store->db, rowid, err)) != KS_OK ||
+            (rc = ks_search_index_article(store->db, rowid, err)) != KS_OK) {
+            ks_error_prefix(err, "rebuilding the search index");
+            goto out;
+        }
+        n++;
+    }
+    if (r != SQLITE_DONE) {
+        rc = db_fail(store, err, r, "rebuilding the search index");
+        goto out;
+    }
+    sqlite3_finalize(st);
+    st = NULL;
+    if ((rc = ks_search_finish_import(store->db, err)) != KS_OK) {
+        ks_error_prefix(err, "rebuilding the search index");
+        goto out;
+    }
+    rc = exec(store, "COMMIT", "committing the rebuilt search index", err);
+out:
+    sqlite3_finalize(st);
+    if (rc != KS_OK) rollback(store);
+    else if (n_articles) *n_articles = n;
+    return rc;
+}
+
 /* ----------------------------------------------------------------- reads */
 
 /* Binds the locale chain of tag to parameters first..first+3 (unused ones
@@ -1027,12 +1075,11 @@ ks_status ks_store_articles(ks_store *store, const char *category, const char *l
 {
     ks_article *arts = NULL;
     size_t count = 0, cap = 0;
-    /* One read transaction: the list describes one version of the content. */
-    ks_status rc = exec(store, "BEGIN", "listing articles", err);
-    if (rc != KS_OK) return rc;
+    ks_status rc;
+    int began = read_begin(store);
     if (category) rc = list_category(store, category, locale, limit, &arts, &count, &cap, err);
     else rc = list_most_viewed(store, locale, limit, &arts, &count, &cap, err);
-    sqlite3_exec(store->db, "COMMIT", NULL, NULL, NULL);
+    read_end(store, began);
     if (rc != KS_OK) {
         ks_articles_free(arts, count);
         return rc;
@@ -1191,8 +1238,7 @@ ks_status ks_store_get_info(ks_store *store, ks_store_info *out, ks_error *err)
     sqlite3_stmt *st = NULL;
     int64_t v = 0;
     ks_status rc;
-    /* One read transaction: the figures all describe the same content. */
-    if ((rc = exec(store, "BEGIN", "reading the status", err)) != KS_OK) return rc;
+    int began = read_begin(store);
     if ((rc = meta_get_int(store, "schema_version", &v, err)) != KS_OK) goto out;
     info.schema_version = (int)v;
     if ((rc = meta_get_int(store, "content_version", &info.content_version, err)) != KS_OK ||
@@ -1248,7 +1294,7 @@ ks_status ks_store_get_info(ks_store *store, ks_store_info *out, ks_error *err)
     memset(&info, 0, sizeof info);
 out:
     sqlite3_finalize(st);
-    sqlite3_exec(store->db, "COMMIT", NULL, NULL, NULL);
+    read_end(store, began);
     ks_store_info_free(&info);
     return rc;
 }

@@ -38,6 +38,7 @@
 #define USER_AGENT "kiosk-sync/1"
 #define URL_MAX 4096
 #define PENDING_WRITE_EVERY_US 2000000u
+#define ETAG_MAX_AGE_S 86400
 
 static const char *const state_names[] = {"idle", "checking", "downloading", "applying", "offline", "error"};
 
@@ -82,14 +83,15 @@ static ks_status url_parts(const char *url, char *scheme, size_t ss, char *host,
     char *sch = NULL, *h = NULL;
     CURLU *u = curl_url();
     if (!u) return ks_error_set(err, KS_ERR_NOMEM, "out of memory");
-    if (curl_url_set(u, CURLUPART_URL, url, 0) != CURLUE_OK ||
-        curl_url_get(u, CURLUPART_SCHEME, &sch, 0) != CURLUE_OK ||
-        curl_url_get(u, CURLUPART_HOST, &h, 0) != CURLUE_OK) {
+    /* Any scheme parses here: the policy, not the parser, refuses them. */
+    if (curl_url_set(u, CURLUPART_URL, url, CURLU_NON_SUPPORT_SCHEME) != CURLUE_OK ||
+        curl_url_get(u, CURLUPART_SCHEME, &sch, 0) != CURLUE_OK) {
         rc = ks_error_set(err, KS_ERR_INVALID, "'%.200s' is not a usable URL", url);
         goto out;
     }
+    if (curl_url_get(u, CURLUPART_HOST, &h, 0) != CURLUE_OK) h = NULL; /* file:///... has none */
     snprintf(scheme, ss, "%s", sch);
-    snprintf(host, hs, "%s", h);
+    snprintf(host, hs, "%s", h ? h : "");
     for (char *p = scheme; *p; p++)
         if (*p >= 'A' && *p <= 'Z') *p = (char)(*p - 'A' + 'a');
 out:
@@ -105,8 +107,8 @@ ks_status ks_sync_check_url(const char *url, int allow_insecure_http, ks_error *
     if (!url || !*url) return ks_error_set(err, KS_ERR_INVALID, "no sync URL configured");
     ks_status rc = url_parts(url, scheme, sizeof scheme, host, sizeof host, err);
     if (rc) return rc;
-    if (strcmp(scheme, "https") == 0) return KS_OK;
-    if (strcmp(scheme, "http") == 0) {
+    if (strcmp(scheme, "https") == 0 && host[0]) return KS_OK;
+    if (strcmp(scheme, "http") == 0 && host[0]) {
         if (allow_insecure_http || host_is_loopback(host)) return KS_OK;
         return ks_error_set(err, KS_ERR_SECURITY,
                             "%.200s: plain http:// is only allowed to this machine (loopback); use https:// or "
@@ -172,6 +174,7 @@ typedef struct xfer {
     uint64_t offset;      /* bytes asked to skip with Range */
     uint64_t file_size;   /* declared size */
     int restarted;        /* server ignored the range */
+    char final_url[URL_MAX]; /* where the response came from, after redirects */
     ks_status sink_rc;
     ks_error sink_err;
 } xfer;
@@ -472,6 +475,7 @@ static ks_status http_get(sync_run *r, const char *url_in, xfer *x, const char *
             x->mem_len = 0;
             continue;
         }
+        snprintf(x->final_url, sizeof x->final_url, "%s", url);
         break;
     }
 out:
@@ -645,8 +649,16 @@ static ks_status run_pass(sync_run *r, ks_error *err)
     /* The ETag is only trusted when it belongs to this URL and to what is
      * installed: then an unchanged poll is one small 304. */
     if (digest[0] && ks_store_get(store, "sync.etag_url", &etag_url, NULL) == KS_OK &&
-        strcmp(etag_url, manifest_url) == 0)
-        ks_store_get(store, "sync.etag", &etag, NULL);
+        strcmp(etag_url, manifest_url) == 0) {
+        /* Some servers' ETags are weak (mtime + size): at least once a day
+         * the manifest is fetched whole, whatever the validator says. */
+        char *at = NULL;
+        int64_t since = 0;
+        if (ks_store_get(store, "sync.etag_at", &at, NULL) == KS_OK) since = strtoll(at, NULL, 10);
+        free(at);
+        int64_t age = ks_clock_unix_s() - since;
+        if (age >= 0 && age < ETAG_MAX_AGE_S) ks_store_get(store, "sync.etag", &etag, NULL);
+    }
     rc = http_get(r, manifest_url, &mx, etag, err);
     if (rc) goto out;
     if (mx.status == 304) {
@@ -659,6 +671,14 @@ static ks_status run_pass(sync_run *r, ks_error *err)
     }
     rc = ks_manifest_open(mx.mem ? mx.mem : "", mx.mem_len, manifest_url, cfg->pubkey, ks_clock_unix_s(), &m, err);
     if (rc) goto out;
+    /* Files are relative to where the manifest really is (after any
+     * redirect), as relative links are on the web. */
+    if (strcmp(mx.final_url, manifest_url) != 0) {
+        size_t end = strcspn(mx.final_url, "?#");
+        while (end > 0 && mx.final_url[end - 1] != '/') end--;
+        memcpy(base, mx.final_url, end);
+        base[end] = '\0';
+    }
     int same = 0;
     if ((rc = ks_bundle_check_newer(store, m, &same, err))) {
         ks_error_prefix(err, "%s", manifest_url);
@@ -707,6 +727,7 @@ remember:
     if (mx.etag[0]) {
         kv_set(store, "sync.etag", mx.etag);
         kv_set(store, "sync.etag_url", manifest_url);
+        kv_set_u64(store, "sync.etag_at", (uint64_t)ks_clock_unix_s());
     }
     if (need_gc) {
         ks_error ge = {0};

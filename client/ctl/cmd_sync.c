@@ -198,6 +198,7 @@ int ks_cmd_sync(const char *data_dir, int argc, char **argv)
         goto out;
     }
     if (!once) {
+        cfg.first_delay_ms = 1; /* run by hand: the first pass now */
         exit_code = run_worker(&cfg, passes, json);
         goto out;
     }

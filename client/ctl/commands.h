@@ -16,5 +16,7 @@ int ks_cmd_sync(const char *data_dir, int argc, char **argv);
 int ks_cmd_bundle(const char *data_dir, int argc, char **argv);
 int ks_cmd_keygen(const char *data_dir, int argc, char **argv);
 int ks_cmd_import_zendesk(const char *data_dir, int argc, char **argv);
+int ks_cmd_check_config(const char *data_dir, int argc, char **argv);
+int ks_cmd_pin_hash(const char *data_dir, int argc, char **argv);
 
 #endif

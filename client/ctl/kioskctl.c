@@ -27,6 +27,8 @@ static const struct {
      "           bundle verify --pubkey PUBLIC_FILE DIR"},
     {"keygen", ks_cmd_keygen, 0, "keygen SECRET_FILE PUBLIC_FILE"},
     {"import-zendesk", ks_cmd_import_zendesk, 1, "import-zendesk FILE..."},
+    {"check-config", ks_cmd_check_config, 0, "check-config FILE"},
+    {"pin-hash", ks_cmd_pin_hash, 0, "pin-hash   (reads the technician PIN from standard input)"},
 };
 
 static void usage(FILE *f)

@@ -1,6 +1,6 @@
 /*
  * draw.c - anti-aliased shapes and icons, rasterised once from signed
- * distance functions into white textures and tinted at draw time.
+ * distance functions into textures in the colour they are drawn in.
  *
  * Why: the software renderer has no anti-aliasing and per-pixel work is its
  * slowest path, so every curved edge is a small cached texture and every
@@ -182,6 +182,22 @@ static Uint32 white_alpha(float d)
     return (a << 24) | 0x00FFFFFFu;
 }
 
+/* Bakes colour c into a white coverage surface: RGB = c, alpha = coverage
+ * times c.a. Drawing it then needs no colour modulation, which keeps the
+ * software renderer on its fast path (opaque pixels copied, transparent
+ * ones skipped, only the edges blended). */
+static void tint_surface(SDL_Surface *s, SDL_Color c)
+{
+    Uint32 rgb = ((Uint32)c.r << 16) | ((Uint32)c.g << 8) | c.b;
+    for (int y = 0; y < s->h; y++) {
+        Uint32 *row = (Uint32 *)((Uint8 *)s->pixels + (size_t)y * (size_t)s->pitch);
+        for (int x = 0; x < s->w; x++) {
+            Uint32 a = (row[x] >> 24) * c.a / 255u;
+            row[x] = (a << 24) | rgb;
+        }
+    }
+}
+
 SDL_Surface *ks_draw_icon_surface(ks_icon icon, int size)
 {
     if ((int)icon < 0 || icon >= KS_ICON_COUNT_ || size <= 0 || size > 4096) return NULL;
@@ -236,6 +252,7 @@ enum entry_kind { E_ICON, E_CIRCLE };
 
 typedef struct entry {
     int kind, a, b;
+    Uint32 color;
     SDL_Texture *tex;
     size_t bytes;
     uint64_t used;
@@ -290,11 +307,14 @@ static void evict_one(ks_draw *d)
     d->e[victim] = d->e[--d->n];
 }
 
-static SDL_Texture *lookup(ks_draw *d, int kind, int a, int b)
+static Uint32 pack(SDL_Color c) { return ((Uint32)c.a << 24) | ((Uint32)c.r << 16) | ((Uint32)c.g << 8) | c.b; }
+
+static SDL_Texture *lookup(ks_draw *d, int kind, int a, int b, SDL_Color c)
 {
     d->tick++;
+    Uint32 col = pack(c);
     for (size_t i = 0; i < d->n; i++) {
-        if (d->e[i].kind == kind && d->e[i].a == a && d->e[i].b == b) {
+        if (d->e[i].kind == kind && d->e[i].a == a && d->e[i].b == b && d->e[i].color == col) {
             d->e[i].used = d->tick;
             return d->e[i].tex;
         }
@@ -304,6 +324,7 @@ static SDL_Texture *lookup(ks_draw *d, int kind, int a, int b)
         ks_log_warn("draw", "cannot rasterise shape %d (%d, %d): out of memory", kind, a, b);
         return NULL;
     }
+    tint_surface(s, c);
     SDL_Texture *t = SDL_CreateTextureFromSurface(d->r, s);
     size_t bytes = (size_t)s->w * (size_t)s->h * 4u;
     SDL_FreeSurface(s);
@@ -313,16 +334,10 @@ static SDL_Texture *lookup(ks_draw *d, int kind, int a, int b)
     }
     SDL_SetTextureBlendMode(t, SDL_BLENDMODE_BLEND);
     while (d->n > 0 && (d->n >= CACHE_MAX || d->bytes + bytes > CACHE_BUDGET_BYTES)) evict_one(d);
-    d->e[d->n] = (entry){kind, a, b, t, bytes, d->tick};
+    d->e[d->n] = (entry){kind, a, b, col, t, bytes, d->tick};
     d->n++;
     d->bytes += bytes;
     return t;
-}
-
-static void tint(SDL_Texture *t, SDL_Color c)
-{
-    SDL_SetTextureColorMod(t, c.r, c.g, c.b);
-    SDL_SetTextureAlphaMod(t, c.a);
 }
 
 void ks_draw_rect(ks_draw *d, SDL_Rect r, SDL_Color c)
@@ -356,12 +371,11 @@ void ks_draw_round_rect(ks_draw *d, SDL_Rect r, int radius, SDL_Color c)
 {
     if (r.w <= 0 || r.h <= 0 || c.a == 0) return;
     int rad = clamp_radius(r, radius);
-    SDL_Texture *t = rad > 0 ? lookup(d, E_CIRCLE, rad, 0) : NULL;
+    SDL_Texture *t = rad > 0 ? lookup(d, E_CIRCLE, rad, 0, c) : NULL;
     if (!t) {
         ks_draw_rect(d, r, c);
         return;
     }
-    tint(t, c);
     corners(d, t, r, rad);
     ks_draw_rect(d, (SDL_Rect){r.x + rad, r.y, r.w - 2 * rad, rad}, c);
     ks_draw_rect(d, (SDL_Rect){r.x, r.y + rad, r.w, r.h - 2 * rad}, c);
@@ -373,11 +387,8 @@ void ks_draw_round_rect_outline(ks_draw *d, SDL_Rect r, int radius, int thicknes
     if (r.w <= 0 || r.h <= 0 || c.a == 0 || thickness <= 0) return;
     int rad = clamp_radius(r, radius);
     if (thickness > rad) rad = thickness <= (r.w < r.h ? r.w : r.h) / 2 ? thickness : rad;
-    SDL_Texture *t = rad > 0 ? lookup(d, E_CIRCLE, rad, thickness) : NULL;
-    if (t) {
-        tint(t, c);
-        corners(d, t, r, rad);
-    }
+    SDL_Texture *t = rad > 0 ? lookup(d, E_CIRCLE, rad, thickness, c) : NULL;
+    if (t) corners(d, t, r, rad);
     ks_draw_rect(d, (SDL_Rect){r.x + rad, r.y, r.w - 2 * rad, thickness}, c);
     ks_draw_rect(d, (SDL_Rect){r.x + rad, r.y + r.h - thickness, r.w - 2 * rad, thickness}, c);
     ks_draw_rect(d, (SDL_Rect){r.x, r.y + rad, thickness, r.h - 2 * rad}, c);
@@ -387,9 +398,8 @@ void ks_draw_round_rect_outline(ks_draw *d, SDL_Rect r, int radius, int thicknes
 void ks_draw_circle(ks_draw *d, int cx, int cy, int rad, SDL_Color c)
 {
     if (rad <= 0 || c.a == 0) return;
-    SDL_Texture *t = lookup(d, E_CIRCLE, rad, 0);
+    SDL_Texture *t = lookup(d, E_CIRCLE, rad, 0, c);
     if (!t) return;
-    tint(t, c);
     SDL_Rect dst = {cx - rad, cy - rad, rad * 2, rad * 2};
     SDL_RenderCopy(d->r, t, NULL, &dst);
 }
@@ -397,9 +407,8 @@ void ks_draw_circle(ks_draw *d, int cx, int cy, int rad, SDL_Color c)
 void ks_draw_ring(ks_draw *d, int cx, int cy, int rad, int thickness, SDL_Color c)
 {
     if (rad <= 0 || thickness <= 0 || c.a == 0) return;
-    SDL_Texture *t = lookup(d, E_CIRCLE, rad, thickness);
+    SDL_Texture *t = lookup(d, E_CIRCLE, rad, thickness, c);
     if (!t) return;
-    tint(t, c);
     SDL_Rect dst = {cx - rad, cy - rad, rad * 2, rad * 2};
     SDL_RenderCopy(d->r, t, NULL, &dst);
 }
@@ -407,9 +416,8 @@ void ks_draw_ring(ks_draw *d, int cx, int cy, int rad, int thickness, SDL_Color 
 void ks_draw_icon(ks_draw *d, ks_icon icon, int x, int y, int size, SDL_Color c)
 {
     if ((int)icon < 0 || icon >= KS_ICON_COUNT_ || size <= 0 || c.a == 0) return;
-    SDL_Texture *t = lookup(d, E_ICON, (int)icon, size);
+    SDL_Texture *t = lookup(d, E_ICON, (int)icon, size, c);
     if (!t) return;
-    tint(t, c);
     SDL_Rect dst = {x, y, size, size};
     SDL_RenderCopy(d->r, t, NULL, &dst);
 }

@@ -17,7 +17,9 @@
 #include "ks/font.h"
 #include "ks/log.h"
 
-#define DEFAULT_MAX_OPEN 12
+#define DEFAULT_MAX_OPEN 16
+#define DEFAULT_MAX_LARGE 8
+#define LARGE_CHARS 10000 /* a face covering more code points is "large" (CJK) */
 #define MISS_RING 64
 
 typedef struct face_file {
@@ -29,6 +31,7 @@ typedef struct face_file {
 
 typedef struct face {
     int used;
+    int large; /* a CJK-sized face: ~2.4 MB of heap per open font */
     char *family;
     face_file file[2]; /* [0] regular, [1] bold */
 } face;
@@ -52,7 +55,7 @@ struct ks_fonts {
     face faces[KS_FONTS_MAX_FACES];
     int n_faces;
     open_font *open;
-    int n_open, max_open;
+    int n_open, max_open, max_large;
     uint64_t clock;
     uint32_t misses[MISS_RING]; /* code points no installed font has */
     int n_misses, miss_next;
@@ -156,6 +159,7 @@ static int find_face(ks_fonts *f, int id, const char *const *families, const cha
         }
         fc->file[0] = reg;
         fc->file[1] = bold;
+        fc->large = reg.cs && FcCharSetCount(reg.cs) > LARGE_CHARS;
         fc->used = 1;
         return 0;
     }
@@ -261,11 +265,18 @@ static open_font *get_open(ks_fonts *f, int face_id, int size, int bold, ks_erro
         o->used = ++f->clock;
         return o;
     }
-    if (f->n_open >= f->max_open) {
-        int lru = 0;
-        for (int i = 1; i < f->n_open; i++)
-            if (f->open[i].used < f->open[lru].used) lru = i;
-        close_slot(f, lru);
+    /* Over a cap: close the least recently used font (a large one when
+     * the large cap is what overflows). */
+    int large = f->faces[face_id].large, n_large = 0;
+    for (int i = 0; i < f->n_open; i++) n_large += f->faces[f->open[i].face].large;
+    int only_large = large && n_large >= f->max_large;
+    if (only_large || f->n_open >= f->max_open) {
+        int lru = -1;
+        for (int i = 0; i < f->n_open; i++) {
+            if (only_large && !f->faces[f->open[i].face].large) continue;
+            if (lru < 0 || f->open[i].used < f->open[lru].used) lru = i;
+        }
+        if (lru >= 0) close_slot(f, lru);
     }
     const face_file *ff = &f->faces[face_id].file[bold];
     TTF_Font *font = TTF_OpenFontIndex(ff->path, size, ff->index);
@@ -385,6 +396,7 @@ static int add_fallback(ks_fonts *f, uint32_t cp, int cjk_face)
         fc->file[1].cs = ff.cs ? FcCharSetCopy(ff.cs) : NULL;
         fc->file[1].synth_bold = 1;
         fc->file[0] = ff;
+        fc->large = ff.cs && FcCharSetCount(ff.cs) > LARGE_CHARS;
         fc->used = 1;
         id = f->n_faces++;
         ks_log_info("text", "font fallback: '%s' (%s) for U+%04X", fc->family, fc->file[0].path, (unsigned)cp);
@@ -434,6 +446,8 @@ ks_status ks_fonts_create(const ks_font_options *opt, ks_fonts **out, ks_error *
     ks_fonts *f = calloc(1, sizeof *f);
     if (!f) return ks_error_set(err, KS_ERR_NOMEM, "font: out of memory");
     f->max_open = opt && opt->max_open_fonts > 0 ? opt->max_open_fonts : DEFAULT_MAX_OPEN;
+    f->max_large = opt && opt->max_open_cjk_fonts > 0 ? opt->max_open_cjk_fonts : DEFAULT_MAX_LARGE;
+    if (f->max_large > f->max_open) f->max_large = f->max_open;
     f->open = calloc((size_t)f->max_open, sizeof *f->open);
     if (!f->open) {
         st = ks_error_set(err, KS_ERR_NOMEM, "font: out of memory");

@@ -38,7 +38,7 @@
 #define MAX_TEXT_BYTES 32
 #define MAX_CYCLE 16
 #define MAX_EVENTS 4096
-#define DEFAULT_KEY_MM 20.0f
+#define DEFAULT_KEY_MM 22.0f
 #define DEFAULT_ANIM_MS 200
 #define MAX_ANIM_MS 250
 #define FRAME_MS 16
@@ -77,6 +77,7 @@ typedef struct kb_key {
     char *label;      /* what it shows, NULL = text (or an icon for actions) */
     char *hint;       /* small secondary label, may be NULL */
     char *target;     /* ACT_LAYOUT: a layout name or "@text" */
+    float label_size; /* label size factor (tone marks are small glyphs) */
     char **alts;      /* long-press alternates */
     char **shift_alts;
     size_t n_alts;
@@ -327,8 +328,8 @@ static ks_status get_number(const cJSON *obj, const char *name, double lo, doubl
 static ks_status parse_key(const cJSON *o, const char *where, int has_text_case, kb_key *k,
                            ks_error *err)
 {
-    static const char *const fields[] = {"text",  "label", "shift",  "hint", "alts",
-                                         "width", "action", "target", NULL};
+    static const char *const fields[] = {"text",  "label",  "shift",  "hint",       "alts",
+                                         "width", "action", "target", "label_size", NULL};
     ks_status st;
     char *action = NULL;
     double width = 1.0;
@@ -342,6 +343,9 @@ static ks_status parse_key(const cJSON *o, const char *where, int has_text_case,
     if ((st = get_string(o, "target", 64, &k->target, where, err))) goto out;
     if ((st = get_number(o, "width", 0.25, 12.0, &width, where, err))) goto out;
     k->width = (float)width;
+    double lsize = 1.0;
+    if ((st = get_number(o, "label_size", 0.5, 2.5, &lsize, where, err))) goto out;
+    k->label_size = (float)lsize;
 
     k->action = ACT_CHAR;
     if (action) {
@@ -2018,16 +2022,25 @@ static void draw_key(ks_keyboard *kb, ks_ui *ui, const ks_theme_colors *c, int t
     if (icon != NO_ICON) {
         int size = imin(r.w - 8, (int)lroundf((float)kh * 0.46f));
         int x = r.x + (r.w - size) / 2, y = r.y + (r.h - size) / 2;
-        ks_ui_icon(ui, icon, x, y, size, fg);
         if (k->action == ACT_IME && kb->n_cycle > 1) {
-            /* Where the globe leads next, small in the corner. */
+            /* The globe and the short name of where it leads next ("拼",
+             * "EN"), so a visitor who cannot read the other script still
+             * finds their own. */
             int pos = 0;
             for (size_t i = 0; i < kb->n_cycle; i++)
                 if (kb->cycle[i] == kb->cur) pos = (int)i;
             const kb_layout *next = &kb->layouts[kb->cycle[(pos + 1) % (int)kb->n_cycle]];
-            ks_text_style hs = {imax(10, (int)lroundf((float)kh * 0.2f)), 0, c->text_muted, next->locale};
-            ks_ui_text(ui, next->short_name, &hs, r.x + 3, r.y + 2, r.w - 8, 1, KS_ALIGN_RIGHT, 255, NULL, NULL);
+            ks_text_style hs = {imax(10, (int)lroundf((float)kh * 0.3f)), 1, fg, next->locale};
+            int tw = 0, th = 0, gap = imax(3, kh / 12);
+            size = (int)lroundf((float)kh * 0.4f);
+            ks_ui_text_size(ui, next->short_name, &hs, r.w / 2, 1, &tw, &th);
+            x = r.x + (r.w - size - gap - tw) / 2;
+            ks_ui_icon(ui, icon, x, r.y + (r.h - size) / 2, size, fg);
+            ks_ui_text(ui, next->short_name, &hs, x + size + gap, r.y + (r.h - th) / 2, r.w / 2, 1, KS_ALIGN_LEFT,
+                       255, NULL, NULL);
+            return;
         }
+        ks_ui_icon(ui, icon, x, y, size, fg);
         return;
     }
     const char *label = k->label;
@@ -2042,7 +2055,7 @@ static void draw_key(ks_keyboard *kb, ks_ui *ui, const ks_theme_colors *c, int t
         st.bold = 1;
     } else {
         size_t len = strlen(label);
-        st.size_px = (int)lroundf((float)kh * (len <= 1 ? 0.46f : 0.40f));
+        st.size_px = (int)lroundf((float)kh * (len <= 1 ? 0.46f : 0.40f) * k->label_size);
     }
     SDL_Rect box = {r.x + 4, r.y, r.w - 8, r.h};
     draw_centered_text(ui, label, &st, box);
@@ -2131,7 +2144,7 @@ static void draw_overlays(ks_keyboard *kb, ks_ui *ui, const ks_theme_colors *c)
     /* The key preview: the character large above the finger, which hides
      * the key itself. */
     SDL_Rect r = k->rect;
-    int bw = imax(r.w + 2 * kb->g.gap, (int)lroundf((float)r.w * 1.3f)), bh = (int)lroundf((float)r.h * 1.25f);
+    int bw = imax(r.w + 2 * kb->g.gap, (int)lroundf((float)r.w * 1.4f)), bh = (int)lroundf((float)r.h * 1.5f);
     int bx = r.x + r.w / 2 - bw / 2, by = r.y - bh - kb->g.gap / 2;
     bx = imax(kb->g.panel.x + 2, imin(bx, kb->g.panel.x + kb->g.panel.w - bw - 2));
     SDL_Rect b = {bx, by, bw, bh};
@@ -2139,7 +2152,7 @@ static void draw_overlays(ks_keyboard *kb, ks_ui *ui, const ks_theme_colors *c)
     ks_ui_round_rect(ui, b, kb->g.radius + 2, c->key);
     ks_ui_round_outline(ui, b, kb->g.radius + 2, imax(1, kb->g.unit / 64), c->divider);
     const char *label = k->label ? k->label : key_output(kb, k);
-    ks_text_style st = {(int)lroundf((float)r.h * 0.7f), 0, c->key_text, l->locale};
+    ks_text_style st = {(int)lroundf((float)r.h * 0.8f * k->label_size), 0, c->key_text, l->locale};
     draw_centered_text(ui, label, &st, b);
     kb->overlay = grow(b, sh + 2);
 }

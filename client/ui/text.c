@@ -17,6 +17,7 @@
 #include <string.h>
 
 #include <SDL_ttf.h>
+#include <utf8proc.h>
 
 #include "ks/font.h"
 #include "ks/linebreak.h"
@@ -31,6 +32,7 @@
 #define MAX_SIZE_PX 1000
 #define ELLIPSIS "\xE2\x80\xA6"
 #define ELLIPSIS_CP 0x2026u
+#define MEMO_SLOTS 4
 
 typedef struct run {
     uint32_t start, end; /* code points [start, end); the ellipsis run is empty */
@@ -88,7 +90,7 @@ typedef struct centry {
     uint64_t hash;
     char *text;
     size_t len;
-    int size, bold, max_width, max_lines, align;
+    int size, bold, max_width, max_lines;
     SDL_Color color;
     char locale[KS_LOCALE_MAX];
     ks_text_layout *layout;
@@ -110,10 +112,17 @@ struct ks_text {
 
     char *scratch;
     size_t scratch_cap;
-    run *sruns; /* the runs of the last measure() call */
-    size_t n_sruns, cap_sruns;
-    size_t key_from, key_to;
-    int key_ell, key_valid, key_w;
+    /* The runs of the last few measurements while fitting a layout: the
+     * fitter measures the line it finally keeps, then maybe a longer one
+     * that fails; building the line reuses the first without shaping it
+     * again (shaping CJK is the expensive part: glyph loads). */
+    struct memo {
+        run *runs;
+        size_t n, cap;
+        size_t from, to;
+        int ell, valid, w;
+    } memo[MEMO_SLOTS];
+    int memo_next;
     unsigned errors_logged;
 };
 
@@ -281,13 +290,23 @@ static void ellipsis_style(ks_text *t, const ks_text_layout *l, size_t from, siz
     *span = sp;
 }
 
-/* Splits [from, to) (+ an ellipsis) into runs of one face, weight and span
- * and measures them into t->sruns. Returns the total advance, -1 on error. */
-static int measure_runs(ks_text *t, ks_text_layout *l, size_t from, size_t to, int ell)
+static void memo_forget(ks_text *t)
 {
-    if (t->key_valid && t->key_from == from && t->key_to == to && t->key_ell == ell) return t->key_w;
-    t->key_valid = 0;
-    t->n_sruns = 0;
+    for (int i = 0; i < MEMO_SLOTS; i++) t->memo[i].valid = 0;
+}
+
+/* Splits [from, to) (+ an ellipsis) into runs of one face, weight and span
+ * and measures them. Returns the memo slot holding them, NULL on error. */
+static struct memo *measure_runs(ks_text *t, ks_text_layout *l, size_t from, size_t to, int ell)
+{
+    for (int i = 0; i < MEMO_SLOTS; i++) {
+        struct memo *m = &t->memo[i];
+        if (m->valid && m->from == from && m->to == to && m->ell == ell) return m;
+    }
+    struct memo *m = &t->memo[t->memo_next];
+    t->memo_next = (t->memo_next + 1) % MEMO_SLOTS;
+    m->valid = 0;
+    m->n = 0;
     int x = 0;
     size_t i = from;
     while (i < to) {
@@ -296,8 +315,8 @@ static int measure_runs(ks_text *t, ks_text_layout *l, size_t from, size_t to, i
         run r = {(uint32_t)i, (uint32_t)j, l->face[i], l->bold[i], 0, l->span[i], x, 0, 0};
         const char *s = encode(t, l, i, j);
         TTF_Font *f = s ? ks_fonts_get(t->fonts, r.face, l->size, r.bold, NULL) : NULL;
-        if (!f || size_text(f, s, l->cps[i], &r.adv, &r.xstart) != 0) return -1;
-        if (push_run(&t->sruns, &t->n_sruns, &t->cap_sruns, r) != 0) return -1;
+        if (!f || size_text(f, s, l->cps[i], &r.adv, &r.xstart) != 0) return NULL;
+        if (push_run(&m->runs, &m->n, &m->cap, r) != 0) return NULL;
         x += r.adv;
         i = j;
     }
@@ -306,16 +325,16 @@ static int measure_runs(ks_text *t, ks_text_layout *l, size_t from, size_t to, i
         ellipsis_style(t, l, from, to, &face, &bold, &sp);
         run r = {(uint32_t)to, (uint32_t)to, (uint8_t)face, (uint8_t)bold, 1, (uint16_t)sp, x, 0, 0};
         TTF_Font *f = ks_fonts_get(t->fonts, face, l->size, bold, NULL);
-        if (!f || size_text(f, ELLIPSIS, ELLIPSIS_CP, &r.adv, &r.xstart) != 0) return -1;
-        if (push_run(&t->sruns, &t->n_sruns, &t->cap_sruns, r) != 0) return -1;
+        if (!f || size_text(f, ELLIPSIS, ELLIPSIS_CP, &r.adv, &r.xstart) != 0) return NULL;
+        if (push_run(&m->runs, &m->n, &m->cap, r) != 0) return NULL;
         x += r.adv;
     }
-    t->key_from = from;
-    t->key_to = to;
-    t->key_ell = ell;
-    t->key_w = x;
-    t->key_valid = 1;
-    return x;
+    m->from = from;
+    m->to = to;
+    m->ell = ell;
+    m->w = x;
+    m->valid = 1;
+    return m;
 }
 
 typedef struct fit_ctx {
@@ -326,7 +345,8 @@ typedef struct fit_ctx {
 static int fit_measure(void *user, size_t from, size_t to, int ellipsis)
 {
     fit_ctx *c = user;
-    return measure_runs(c->t, c->l, from, to, ellipsis);
+    struct memo *m = measure_runs(c->t, c->l, from, to, ellipsis);
+    return m ? m->w : -1;
 }
 
 static int fit_advance(void *user, size_t i)
@@ -338,6 +358,22 @@ static int fit_advance(void *user, size_t i)
 }
 
 /* --- layout -------------------------------------------------------------- */
+
+/* The x of line ln for an alignment, from the layout's left. */
+static int aligned_x(const ks_text_layout *l, const line *ln, ks_text_align align)
+{
+    int box = l->max_width > 0 ? l->max_width : l->width;
+    int slack = box - ln->width;
+    if (slack < 0) slack = 0;
+    return align == KS_ALIGN_CENTER ? slack / 2 : align == KS_ALIGN_RIGHT ? slack : 0;
+}
+
+
+static int invisible(uint32_t cp)
+{
+    utf8proc_category_t cat = utf8proc_category((utf8proc_int32_t)cp);
+    return cat == UTF8PROC_CATEGORY_CF || cat == UTF8PROC_CATEGORY_MN || cat == UTF8PROC_CATEGORY_ME;
+}
 
 /* Chooses a face for every grapheme cluster: CJK text wants the locale's
  * CJK face, other text the Latin face; neutral punctuation goes CJK when a
@@ -373,8 +409,18 @@ static void assign_faces(ks_text *t, ks_text_layout *l, uint8_t *next_strong)
             want = cjk ? l->cjk_face : KS_FACE_LATIN;
         }
         int bold = l->spans[l->span[i]].bold;
-        int face = (l->flags[i] & KS_LB_NEWLINE) ? want
-                                                  : ks_fonts_pick(t->fonts, cp, want, l->cjk_face, &bold);
+        int face;
+        if (l->flags[i] & KS_LB_NEWLINE) {
+            face = want;
+        } else if (prev_face >= 0 && invisible(cp)) {
+            /* Joiners, variation selectors, stray marks: HarfBuzz hides or
+             * attaches them; keep the run going instead of searching a
+             * font for them. */
+            face = prev_face;
+            bold = l->bold[i - 1];
+        } else {
+            face = ks_fonts_pick(t->fonts, cp, want, l->cjk_face, &bold);
+        }
         for (size_t k = i; k < j; k++) {
             l->face[k] = (uint8_t)face;
             l->bold[k] = (uint8_t)bold;
@@ -503,7 +549,7 @@ ks_status ks_text_layout_spans(ks_text *t, const ks_text_span *spans, size_t n_s
 
     /* Lines. */
     fit_ctx fc = {t, l};
-    t->key_valid = 0;
+    memo_forget(t);
     st = ks_linebreak_fit(l->flags, l->n, max_width, max_lines, fit_measure, fit_advance, &fc, &fitted, &n_fitted,
                           err);
     if (st) {
@@ -522,15 +568,16 @@ ks_status ks_text_layout_spans(ks_text *t, const ks_text_span *spans, size_t n_s
         ln->end = (uint32_t)fitted[k].end;
         ln->next = (uint32_t)fitted[k].next;
         ln->ellipsis = fitted[k].ellipsis;
-        int w = measure_runs(t, l, ln->start, ln->end, ln->ellipsis);
-        if (w < 0) {
+        struct memo *mr = measure_runs(t, l, ln->start, ln->end, ln->ellipsis);
+        if (!mr) {
             st = ks_error_set(err, KS_ERR_IO, "text layout (%d px): measuring failed: %s", l->size, TTF_GetError());
             goto out;
         }
+        int w = mr->w;
         ln->run0 = (uint32_t)l->n_runs;
-        ln->n_runs = (uint32_t)t->n_sruns;
-        for (size_t r = 0; r < t->n_sruns; r++) {
-            if (push_run(&l->runs, &l->n_runs, &l->cap_runs, t->sruns[r]) != 0) {
+        ln->n_runs = (uint32_t)mr->n;
+        for (size_t r = 0; r < mr->n; r++) {
+            if (push_run(&l->runs, &l->n_runs, &l->cap_runs, mr->runs[r]) != 0) {
                 st = ks_error_set(err, KS_ERR_NOMEM, "text layout: out of memory");
                 goto out;
             }
@@ -540,16 +587,10 @@ ks_status ks_text_layout_spans(ks_text *t, const ks_text_span *spans, size_t n_s
         ln->baseline = ln->y + l->baseline_off;
         if (w > l->width) l->width = w;
     }
-    int box = max_width > 0 ? max_width : l->width;
-    for (size_t k = 0; k < n_fitted; k++) {
-        line *ln = &l->lines[k];
-        int slack = box - ln->width;
-        if (slack < 0) slack = 0;
-        ln->x = align == KS_ALIGN_CENTER ? slack / 2 : align == KS_ALIGN_RIGHT ? slack : 0;
-    }
+    for (size_t k = 0; k < n_fitted; k++) l->lines[k].x = aligned_x(l, &l->lines[k], align);
     l->height = (int)n_fitted * l->line_h;
 out:
-    t->key_valid = 0;
+    memo_forget(t);
     free(fitted);
     free(next_strong);
     if (st) {
@@ -749,8 +790,11 @@ out:
     return rc;
 }
 
-void ks_text_layout_draw(ks_text *t, ks_text_layout *l, int x, int y, Uint8 alpha)
+/* Draws l with its lines aligned by align (which may differ from the
+ * layout's own: cached labels are laid out once for every alignment). */
+static void draw_aligned(ks_text_layout *l, int x, int y, Uint8 alpha, ks_text_align align)
 {
+    ks_text *t;
     if (!l || !l->t || alpha == 0) return;
     t = l->t;
     if (!t->r) return;
@@ -781,11 +825,18 @@ void ks_text_layout_draw(ks_text *t, ks_text_layout *l, int x, int y, Uint8 alph
             if (l->tex_bytes && !l->in_lru) lru_push_front(t, l);
         }
         if (!ln->tex) continue;
-        SDL_Rect dst = {x + ln->tex_rect.x, y + ln->tex_rect.y, ln->tex_rect.w, ln->tex_rect.h};
+        int shift = align == l->align ? 0 : aligned_x(l, ln, align) - ln->x;
+        SDL_Rect dst = {x + shift + ln->tex_rect.x, y + ln->tex_rect.y, ln->tex_rect.w, ln->tex_rect.h};
         SDL_SetTextureAlphaMod(ln->tex, alpha);
         SDL_RenderCopy(t->r, ln->tex, NULL, &dst);
     }
     enforce_budget(t, l);
+}
+
+void ks_text_layout_draw(ks_text *t, ks_text_layout *l, int x, int y, Uint8 alpha)
+{
+    (void)t; /* the layout knows its engine */
+    if (l) draw_aligned(l, x, y, alpha, l->align);
 }
 
 int ks_text_layout_hit(const ks_text_layout *l, int px, int py)
@@ -926,14 +977,14 @@ void ks_text_font_metrics(ks_text *t, const ks_text_style *style, int line_heigh
 
 /* --- the label cache ----------------------------------------------------- */
 
-static uint64_t key_hash(const char *s, size_t len, const ks_text_style *st, int max_width, int max_lines,
-                         int align)
+static uint64_t key_hash(const char *s, size_t len, const ks_text_style *st, int max_width, int max_lines)
 {
     uint64_t h = 1469598103934665603ull;
     for (size_t i = 0; i < len; i++) h = (h ^ (unsigned char)s[i]) * 1099511628211ull;
-    int vals[] = {st->size_px, st->bold ? 1 : 0, max_width, max_lines, align,
-                  (st->color.r << 24) | (st->color.g << 16) | (st->color.b << 8) | st->color.a};
-    for (size_t i = 0; i < sizeof vals / sizeof vals[0]; i++) h = (h ^ (uint64_t)(uint32_t)vals[i]) * 1099511628211ull;
+    uint32_t vals[] = {(uint32_t)st->size_px, st->bold ? 1u : 0u, (uint32_t)max_width, (uint32_t)max_lines,
+                       ((uint32_t)st->color.r << 24) | ((uint32_t)st->color.g << 16) |
+                           ((uint32_t)st->color.b << 8) | st->color.a};
+    for (size_t i = 0; i < sizeof vals / sizeof vals[0]; i++) h = (h ^ vals[i]) * 1099511628211ull;
     if (st->locale)
         for (const char *p = st->locale; *p; p++) h = (h ^ (unsigned char)*p) * 1099511628211ull;
     return h;
@@ -988,16 +1039,19 @@ static void grow_buckets(ks_text *t)
     t->n_buckets = nb;
 }
 
+/* The cached layout of a label. The key leaves out the alignment: the
+ * layout is made left-aligned and aligned when drawn, so measuring and
+ * drawing a centred label share one entry. */
 static ks_text_layout *cached_layout(ks_text *t, const char *utf8, const ks_text_style *style, int max_width,
-                                     int max_lines, ks_text_align align)
+                                     int max_lines)
 {
     if (!utf8) utf8 = "";
     size_t len = strlen(utf8);
     const char *loc = style->locale ? style->locale : "";
-    uint64_t h = key_hash(utf8, len, style, max_width, max_lines, (int)align);
+    uint64_t h = key_hash(utf8, len, style, max_width, max_lines);
     for (centry *e = t->buckets[h & (t->n_buckets - 1)]; e; e = e->hnext) {
         if (e->hash != h || e->len != len || e->size != style->size_px || e->bold != (style->bold ? 1 : 0) ||
-            e->max_width != max_width || e->max_lines != max_lines || e->align != (int)align ||
+            e->max_width != max_width || e->max_lines != max_lines ||
             memcmp(&e->color, &style->color, sizeof e->color) != 0 || strcmp(e->locale, loc) != 0 ||
             memcmp(e->text, utf8, len) != 0)
             continue;
@@ -1009,7 +1063,7 @@ static ks_text_layout *cached_layout(ks_text *t, const char *utf8, const ks_text
     t->misses++;
     ks_error err = {0};
     ks_text_layout *l = NULL;
-    if (ks_text_layout_plain(t, utf8, style, max_width, max_lines, align, &l, &err) != KS_OK) {
+    if (ks_text_layout_plain(t, utf8, style, max_width, max_lines, KS_ALIGN_LEFT, &l, &err) != KS_OK) {
         log_error_limited(t, "laying out a label failed", err.msg);
         return NULL;
     }
@@ -1029,7 +1083,6 @@ static ks_text_layout *cached_layout(ks_text *t, const char *utf8, const ks_text
     e->bold = style->bold ? 1 : 0;
     e->max_width = max_width;
     e->max_lines = max_lines;
-    e->align = (int)align;
     e->color = style->color;
     snprintf(e->locale, sizeof e->locale, "%s", loc);
     e->layout = l;
@@ -1045,16 +1098,16 @@ static ks_text_layout *cached_layout(ks_text *t, const char *utf8, const ks_text
 void ks_text_draw(ks_text *t, const char *utf8, const ks_text_style *style, int x, int y, int max_width,
                   int max_lines, ks_text_align align, Uint8 alpha, int *w, int *h)
 {
-    ks_text_layout *l = t && style ? cached_layout(t, utf8, style, max_width, max_lines, align) : NULL;
+    ks_text_layout *l = t && style ? cached_layout(t, utf8, style, max_width, max_lines) : NULL;
     if (w) *w = l ? l->width : 0;
     if (h) *h = l ? l->height : 0;
-    if (l) ks_text_layout_draw(t, l, x, y, alpha);
+    if (l) draw_aligned(l, x, y, alpha, align);
 }
 
 void ks_text_measure(ks_text *t, const char *utf8, const ks_text_style *style, int max_width, int max_lines,
                      int *w, int *h)
 {
-    ks_text_layout *l = t && style ? cached_layout(t, utf8, style, max_width, max_lines, KS_ALIGN_LEFT) : NULL;
+    ks_text_layout *l = t && style ? cached_layout(t, utf8, style, max_width, max_lines) : NULL;
     if (w) *w = l ? l->width : 0;
     if (h) *h = l ? l->height : 0;
 }
@@ -1091,6 +1144,7 @@ ks_status ks_text_create_with(SDL_Renderer *r, const ks_text_options *opt, ks_te
         fo.cjk_sc_family = opt->cjk_sc_family;
         fo.cjk_tc_family = opt->cjk_tc_family;
         fo.max_open_fonts = opt->max_open_fonts;
+        fo.max_open_cjk_fonts = opt->max_open_cjk_fonts;
     }
     ks_status st = ks_fonts_create(&fo, &t->fonts, err);
     if (st) {
@@ -1133,7 +1187,7 @@ void ks_text_destroy(ks_text *t)
     }
     free(t->buckets);
     free(t->scratch);
-    free(t->sruns);
+    for (int i = 0; i < MEMO_SLOTS; i++) free(t->memo[i].runs);
     ks_fonts_destroy(t->fonts);
     free(t);
 }

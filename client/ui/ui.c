@@ -16,6 +16,8 @@
 #include "ks/ui.h"
 
 #define CLIP_MAX 16
+#define DIRTY_MAX 12
+#define CHANGED_MAX 32
 
 typedef struct text_rec {
     size_t off; /* into arena */
@@ -31,10 +33,15 @@ struct ks_ui {
     int w, h;
     char locale[36];
 
-    int dirty;
-    SDL_Rect dirty_rect;
-    SDL_Rect frame; /* this frame's redraw region */
-    int in_frame;
+    SDL_Rect dirty[DIRTY_MAX];
+    int n_dirty;
+    SDL_Rect passes[DIRTY_MAX]; /* this frame's rectangles */
+    int n_passes, pass;
+    SDL_Rect frame;             /* this pass's redraw region */
+    int in_frame, recording;
+    SDL_Rect changed[CHANGED_MAX];
+    int n_changed;
+    SDL_Surface *fb;
 
     int tx, ty;
     SDL_Rect clip[CLIP_MAX];
@@ -164,37 +171,145 @@ static void apply_clip(ks_ui *ui)
 
 /* --- dirty region -------------------------------------------------------- */
 
+static int touching(SDL_Rect a, SDL_Rect b)
+{
+    return a.x <= b.x + b.w && b.x <= a.x + a.w && a.y <= b.y + b.h && b.y <= a.y + a.h;
+}
+
+/* Adds c (window coordinates, already inside the screen) to the list,
+ * merging it with rectangles it touches; a full list collapses into one
+ * bounding rectangle. */
+static void add_dirty(ks_ui *ui, SDL_Rect c)
+{
+    if (c.w <= 0 || c.h <= 0) return;
+    for (;;) {
+        int merged = 0;
+        for (int i = 0; i < ui->n_dirty; i++) {
+            if (touching(ui->dirty[i], c)) {
+                c = rect_union(ui->dirty[i], c);
+                ui->dirty[i] = ui->dirty[--ui->n_dirty];
+                merged = 1;
+                break;
+            }
+        }
+        if (!merged) break;
+    }
+    if (ui->n_dirty == DIRTY_MAX) {
+        for (int i = 0; i < ui->n_dirty; i++) c = rect_union(c, ui->dirty[i]);
+        ui->n_dirty = 0;
+    }
+    ui->dirty[ui->n_dirty++] = c;
+}
+
 void ks_ui_invalidate(ks_ui *ui, SDL_Rect r)
 {
     r = moved(ui, r);
     SDL_Rect s = screen_rect(ui), c;
     if (!SDL_IntersectRect(&r, &s, &c)) return;
-    ui->dirty_rect = ui->dirty ? rect_union(ui->dirty_rect, c) : c;
-    ui->dirty = 1;
+    add_dirty(ui, c);
 }
 
 void ks_ui_invalidate_all(ks_ui *ui)
 {
-    ui->dirty_rect = screen_rect(ui);
-    ui->dirty = ui->w > 0 && ui->h > 0;
+    ui->n_dirty = 0;
+    if (ui->w > 0 && ui->h > 0) add_dirty(ui, screen_rect(ui));
 }
 
-int ks_ui_dirty(const ks_ui *ui) { return ui->dirty; }
+int ks_ui_dirty(const ks_ui *ui) { return ui->n_dirty > 0; }
+
+void ks_ui_set_framebuffer(ks_ui *ui, SDL_Surface *fb) { ui->fb = fb; }
+
+static void note_changed(ks_ui *ui, SDL_Rect r)
+{
+    if (ui->n_changed == CHANGED_MAX) {
+        for (int i = 1; i < ui->n_changed; i++) ui->changed[0] = rect_union(ui->changed[0], ui->changed[i]);
+        ui->n_changed = 1;
+    }
+    ui->changed[ui->n_changed++] = r;
+}
+
+void ks_ui_move(ks_ui *ui, SDL_Rect r, int dx, int dy)
+{
+    SDL_Rect s = screen_rect(ui), c;
+    if (!SDL_IntersectRect(&r, &s, &c) || (dx == 0 && dy == 0)) return;
+    int adx = dx < 0 ? -dx : dx, ady = dy < 0 ? -dy : dy;
+    if (!ui->fb || ui->in_frame || adx >= c.w || ady >= c.h || ui->fb->w != ui->w || ui->fb->h != ui->h) {
+        add_dirty(ui, c);
+        return;
+    }
+    /* The part of c that receives moved pixels. */
+    SDL_Rect dst = {c.x + (dx > 0 ? dx : 0), c.y + (dy > 0 ? dy : 0), c.w - adx, c.h - ady};
+    if (SDL_MUSTLOCK(ui->fb) && SDL_LockSurface(ui->fb) != 0) {
+        add_dirty(ui, c);
+        return;
+    }
+    int bpp = ui->fb->format->BytesPerPixel;
+    Uint8 *px = ui->fb->pixels;
+    size_t pitch = (size_t)ui->fb->pitch, row_bytes = (size_t)dst.w * (size_t)bpp;
+    /* Rows are copied away from the direction of motion so overlapping
+     * source rows are read before they are overwritten. */
+    for (int k = 0; k < dst.h; k++) {
+        int y = dy > 0 ? dst.y + dst.h - 1 - k : dst.y + k;
+        Uint8 *to = px + (size_t)y * pitch + (size_t)dst.x * (size_t)bpp;
+        Uint8 *from = px + (size_t)(y - dy) * pitch + (size_t)(dst.x - dx) * (size_t)bpp;
+        memmove(to, from, row_bytes);
+    }
+    if (SDL_MUSTLOCK(ui->fb)) SDL_UnlockSurface(ui->fb);
+    note_changed(ui, c);
+    /* Pending redraws inside c were for pixels that just moved: redraw
+     * them where they went too. */
+    int n = ui->n_dirty;
+    for (int i = 0; i < n; i++) {
+        SDL_Rect in;
+        if (SDL_IntersectRect(&ui->dirty[i], &c, &in)) {
+            SDL_Rect sh = {in.x + dx, in.y + dy, in.w, in.h}, cl;
+            if (SDL_IntersectRect(&sh, &c, &cl)) add_dirty(ui, cl);
+        }
+    }
+    /* What came into view. */
+    if (dx > 0) add_dirty(ui, (SDL_Rect){c.x, c.y, dx, c.h});
+    if (dx < 0) add_dirty(ui, (SDL_Rect){c.x + c.w + dx, c.y, -dx, c.h});
+    if (dy > 0) add_dirty(ui, (SDL_Rect){c.x, c.y, c.w, dy});
+    if (dy < 0) add_dirty(ui, (SDL_Rect){c.x, c.y + c.h + dy, c.w, -dy});
+}
 
 /* --- frames -------------------------------------------------------------- */
 
-int ks_ui_begin_frame(ks_ui *ui)
+static void start_pass(ks_ui *ui)
 {
-    if (!ui->dirty) return 0;
-    ui->frame = ui->dirty_rect;
-    ui->dirty = 0;
-    ui->in_frame = 1;
+    ui->frame = ui->passes[ui->pass];
     ui->tx = ui->ty = 0;
     ui->n_clip = 0;
+    apply_clip(ui);
+}
+
+int ks_ui_begin_frame(ks_ui *ui)
+{
+    if (ui->n_dirty == 0) return 0;
+    memcpy(ui->passes, ui->dirty, (size_t)ui->n_dirty * sizeof ui->dirty[0]);
+    ui->n_passes = ui->n_dirty;
+    ui->n_dirty = 0;
+    ui->pass = 0;
+    ui->in_frame = 1;
+    ui->recording = 1;
     ui->n_hits = 0;
     ui->n_texts = 0;
     ui->arena_len = 0;
-    apply_clip(ui);
+    /* moves done since the last frame are already in changed[] */
+    for (int i = 0; i < ui->n_passes; i++) note_changed(ui, ui->passes[i]);
+    start_pass(ui);
+    return 1;
+}
+
+int ks_ui_next_pass(ks_ui *ui)
+{
+    if (ui->n_clip != 0 || ui->tx != 0 || ui->ty != 0)
+        ks_log_warn("ui", "pass ended with %d clip(s) pushed and translation %d,%d: a screen forgot to pop",
+                    ui->n_clip, ui->tx, ui->ty);
+    if (ui->pass + 1 >= ui->n_passes) return 0;
+    ui->pass++;
+    ui->recording = 0;
+    start_pass(ui);
     return 1;
 }
 
@@ -203,12 +318,21 @@ SDL_Rect ks_ui_frame_rect(const ks_ui *ui) { return ui->frame; }
 void ks_ui_end_frame(ks_ui *ui)
 {
     ui->in_frame = 0;
-    if (ui->n_clip != 0 || ui->tx != 0 || ui->ty != 0)
-        ks_log_warn("ui", "frame ended with %d clip(s) pushed and translation %d,%d: a screen forgot to pop",
-                    ui->n_clip, ui->tx, ui->ty);
+    ui->recording = 0;
     ui->n_clip = 0;
     ui->tx = ui->ty = 0;
     SDL_RenderSetClipRect(ui->r, NULL);
+}
+
+size_t ks_ui_take_changed(ks_ui *ui, SDL_Rect *out, size_t cap)
+{
+    size_t n = 0;
+    for (int i = 0; i < ui->n_changed && cap > 0; i++) {
+        if (n < cap) out[n++] = ui->changed[i];
+        else out[cap - 1] = rect_union(out[cap - 1], ui->changed[i]);
+    }
+    ui->n_changed = 0;
+    return n;
 }
 
 void ks_ui_translate(ks_ui *ui, int dx, int dy)
@@ -300,7 +424,7 @@ void ks_ui_texture(ks_ui *ui, SDL_Texture *tex, const SDL_Rect *src, SDL_Rect ds
 
 static void record_text(ks_ui *ui, const char *utf8, SDL_Rect r)
 {
-    if (!ui->in_frame || !utf8 || !*utf8) return;
+    if (!ui->recording || !utf8 || !*utf8) return;
     SDL_Rect c = cur_clip(ui), m = moved(ui, r), vis;
     if (!SDL_IntersectRect(&c, &m, &vis)) return;
     size_t len = strlen(utf8) + 1;
@@ -367,7 +491,7 @@ void ks_ui_layout(ks_ui *ui, ks_text_layout *l, const char *plain, int x, int y,
 
 void ks_ui_hit(ks_ui *ui, ks_hit_owner owner, int id, SDL_Rect r, ks_scroll *scroll, int focusable)
 {
-    if (!ui->in_frame) return;
+    if (!ui->recording) return;
     SDL_Rect c = cur_clip(ui), m = moved(ui, r), vis;
     if (!SDL_IntersectRect(&c, &m, &vis)) return;
     if (ui->n_hits == ui->cap_hits) {

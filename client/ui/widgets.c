@@ -131,8 +131,8 @@ void ks_widget_tile(ks_ui *ui, SDL_Rect r, const char *title, const char *captio
     ks_widget_card(ui, r, m->radius_px, pressed);
     if (pressed && !high_contrast(ui)) r.y += ks_ui_px(ui, 3) / 2;
     int pad = ks_ui_sp(ui, 2.5f);
-    int disc = r.h * 50 / 100;
-    int max_disc = ks_ui_type_px(ui, KS_TYPE_DISPLAY) * 2;
+    int disc = r.h * 46 / 100;
+    int max_disc = ks_ui_type_px(ui, KS_TYPE_DISPLAY) * 3 / 2;
     if (disc > max_disc) disc = max_disc;
     int cx = r.x + pad + disc / 2, cy = r.y + r.h / 2;
     ks_ui_circle(ui, cx, cy, disc / 2, ks_widget_hue(ui, hue, 0));
@@ -151,9 +151,9 @@ void ks_widget_tile(ks_ui *ui, SDL_Rect r, const char *title, const char *captio
             ks_text_draw(ks_ui_text_engine(ui), mono, &ms, mr.x + tx, mr.y + ty, 0, 1, KS_ALIGN_LEFT, 255, NULL, NULL);
         }
     }
-    int tx0 = r.x + pad + disc + ks_ui_sp(ui, 2.5f);
+    int tx0 = r.x + pad + disc + ks_ui_sp(ui, 2);
     int tw = r.x + r.w - pad - tx0;
-    ks_text_style ts = ks_ui_style(ui, KS_TYPE_SUBTITLE, 1, c->text);
+    ks_text_style ts = ks_ui_style(ui, KS_TYPE_BODY, 1, c->text);
     ks_text_style cs = ks_ui_style(ui, KS_TYPE_CAPTION, 0, c->text_muted);
     int th = 0, ch = 0, gap = caption ? ks_ui_sp(ui, 0.5f) : 0;
     ks_ui_text_size(ui, title, &ts, tw, 2, NULL, &th);
@@ -346,15 +346,21 @@ void ks_widget_scrollbar(ks_ui *ui, SDL_Rect vp, float offset, float max, Uint8 
     ks_ui_round_rect(ui, (SDL_Rect){vp.x + vp.w - w - margin, y, w, h}, w / 2, col);
 }
 
+SDL_Rect ks_widget_scrollbar_strip(ks_ui *ui, SDL_Rect vp)
+{
+    int w = ks_ui_px(ui, 5) + ks_ui_px(ui, 4) * 2;
+    return (SDL_Rect){vp.x + vp.w - w, vp.y, w, vp.h};
+}
+
 void ks_widget_emblem(ks_ui *ui, int cx, int cy, int rad)
 {
     const ks_theme_colors *c = ks_ui_colors(ui);
     SDL_Color halo = high_contrast(ui) ? c->surface_alt : ks_theme_mix(c->primary, c->background, 0.86f);
-    SDL_Color halo2 = high_contrast(ui) ? c->background : ks_theme_mix(c->accent, c->background, 0.80f);
+    SDL_Color ring = high_contrast(ui) ? c->primary : ks_theme_mix(c->accent, c->background, 0.55f);
     ks_ui_circle(ui, cx, cy, rad, halo);
-    /* a warm crescent behind the disc, slightly offset: depth without blur */
     int inner = rad * 74 / 100;
-    ks_ui_circle(ui, cx + rad * 6 / 100, cy + rad * 6 / 100, inner, halo2);
+    /* a thin warm ring between halo and disc: the accent, quietly */
+    ks_ui_ring(ui, cx, cy, inner + rad * 7 / 100, ks_ui_px(ui, 3), ring);
     ks_ui_circle(ui, cx, cy, inner, c->primary);
     int face = inner * 135 / 100;
     ks_ui_icon(ui, KS_ICON_FACE, cx - face / 2, cy - face / 2, face, c->on_primary);

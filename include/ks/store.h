@@ -63,6 +63,11 @@ typedef struct ks_import_stats {
 ks_status ks_store_import(ks_store *store, ks_faq *const *faqs, size_t n_faqs,
                           const ks_import_opts *opts, ks_import_stats *stats, ks_error *err);
 
+/* Re-indexes every article (unindex + index, then finish) in one
+ * transaction: for when the search index was lost or its format changed,
+ * since imports skip unchanged articles. n_articles may be NULL. */
+ks_status ks_store_reindex(ks_store *store, size_t *n_articles, ks_error *err);
+
 typedef struct ks_category {
     char *id;
     char *title;        /* in the best locale of the chain */
@@ -89,7 +94,9 @@ typedef struct ks_article {
 
 /* Article summaries (id, locale, title; body NULL) in a category, one per id
  * in the best locale of the chain, ordered by position then title. category
- * NULL lists the most viewed articles (limit applies; 0 = no limit). */
+ * NULL lists the most viewed articles (limit applies; 0 = no limit): viewed
+ * ones by views (ties by id), then, so the list is full on a new kiosk, the
+ * others in category order then article order. */
 ks_status ks_store_articles(ks_store *store, const char *category, const char *locale, size_t limit,
                             ks_article **out, size_t *n, ks_error *err);
 void ks_articles_free(ks_article *arts, size_t n);
@@ -100,7 +107,10 @@ ks_status ks_store_article(ks_store *store, const char *id, const char *locale, 
                            ks_error *err);
 void ks_article_free(ks_article *art);
 
-/* Counts one view of article id (all locales share the count). */
+/* Counts one view of article id (all locales share the count).
+ * KS_ERR_NOT_FOUND when no such article. Waits at most ~50 ms for an import
+ * running in another process (then KS_ERR_BUSY, the view is not counted):
+ * it is called from the UI thread. */
 ks_status ks_store_record_view(ks_store *store, const char *id, ks_error *err);
 
 /* Installed content version (0 when only sample/imported files). */

@@ -49,7 +49,8 @@ typedef struct ks_text_options {
     const char *latin_family;  /* default "Noto Sans", then "DejaVu Sans" */
     const char *cjk_sc_family; /* default "Noto Sans CJK SC" (zh-Hans, and CJK outside zh-Hant) */
     const char *cjk_tc_family; /* default "Noto Sans CJK TC" (zh-Hant) */
-    int max_open_fonts;        /* (face, size, bold) fonts kept open, default 12 (~2.4 MB each for CJK) */
+    int max_open_fonts;        /* (face, size, bold) fonts kept open, default 16 */
+    int max_open_cjk_fonts;    /* of which CJK (~2.4 MB of heap each), default 8 */
     size_t texture_budget;     /* bytes of line textures kept, default 32 MB */
     size_t max_cached_layouts; /* ks_text_draw/measure cache entries, default 1024 */
 } ks_text_options;

@@ -77,14 +77,35 @@ void ks_ui_invalidate(ks_ui *ui, SDL_Rect r);
 void ks_ui_invalidate_all(ks_ui *ui);
 int ks_ui_dirty(const ks_ui *ui);
 
+/* The surface the renderer draws into, when its pixels persist between
+ * frames and may be moved (the software renderer); NULL otherwise (every
+ * move then becomes a redraw). Not owned. */
+void ks_ui_set_framebuffer(ks_ui *ui, SDL_Surface *fb);
+/* Moves what is already drawn inside r (window coordinates) by dx, dy,
+ * right now, and marks only the uncovered strips dirty: a slide or a
+ * scroll then costs a memory move plus drawing what came into view,
+ * instead of a whole redraw. Dirty rectangles inside r move along. Call
+ * between frames (not while drawing). */
+void ks_ui_move(ks_ui *ui, SDL_Rect r, int dx, int dy);
+
 /* --- frames -------------------------------------------------------------- */
 
-/* Starts a frame: takes the dirty region (clipping the renderer to it),
- * clears the registries. Returns 0 when nothing is dirty (skip the frame). */
+/* Starts a frame: takes the dirty rectangles, clears the registries and
+ * clips the renderer to the first rectangle. Returns 0 when nothing is
+ * dirty (skip the frame). Draw the whole scene once per pass:
+ *   if (ks_ui_begin_frame(ui)) { do draw(); while (ks_ui_next_pass(ui)); ks_ui_end_frame(ui); }
+ * Hits and visible text are recorded during the first pass only. */
 int ks_ui_begin_frame(ks_ui *ui);
-/* The region this frame redraws. */
+/* Moves to the next dirty rectangle; 0 when the frame is complete. */
+int ks_ui_next_pass(ks_ui *ui);
+/* The rectangle this pass redraws. */
 SDL_Rect ks_ui_frame_rect(const ks_ui *ui);
 void ks_ui_end_frame(ks_ui *ui);
+/* Copies into out (at most cap) the rectangles changed since the last call
+ * (redrawn or moved), which a window must present, and forgets them.
+ * Returns how many were copied (when more changed than fit, their
+ * bounding rectangle is the last one). */
+size_t ks_ui_take_changed(ks_ui *ui, SDL_Rect *out, size_t cap);
 
 /* Translation added to everything drawn and registered. */
 void ks_ui_translate(ks_ui *ui, int dx, int dy);

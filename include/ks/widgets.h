@@ -76,6 +76,8 @@ void ks_widget_focus_ring(ks_ui *ui, SDL_Rect r, int radius);
 
 /* A thin scroll indicator at the right edge of viewport; alpha fades it. */
 void ks_widget_scrollbar(ks_ui *ui, SDL_Rect viewport, float offset, float max, Uint8 alpha);
+/* The strip of viewport the indicator may occupy (to redraw it alone). */
+SDL_Rect ks_widget_scrollbar_strip(ks_ui *ui, SDL_Rect viewport);
 
 /* The avatar's place on the home screen until the animated agent lands:
  * a calm emblem (a face in a disc with a soft halo) of radius rad. */

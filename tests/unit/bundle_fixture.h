@@ -18,6 +18,10 @@
 #include "ks/manifest.h"
 #include "ks/path.h"
 
+/* Test paths live under /tmp/ks-test-XXXXXX and are short; GCC cannot know
+ * that and warns about every snprintf of a path into a fixed buffer. */
+#pragma GCC diagnostic ignored "-Wformat-truncation"
+
 /* Writes text to dir/name (creating dir). Returns 0 on success. */
 static inline int fx_write(const char *dir, const char *name, const void *data, size_t len)
 {
@@ -50,6 +54,12 @@ static inline const char *fx_path(const char *dir, const char *name)
     memcpy(buf[i], tmp, sizeof tmp);
     return buf[i];
 }
+
+/* A long-lived path under the test's temporary directory (fx_path results
+ * are reused after four calls). */
+#define FX_DIR(var, name)                                                                                   \
+    char var[1024];                                                                                         \
+    snprintf(var, sizeof var, "%s/%s", ks_test_tmpdir(), name)
 
 /* A deterministic pseudo-random media file of size bytes, seeded. */
 static inline int fx_write_media(const char *dir, const char *name, size_t size, unsigned seed)

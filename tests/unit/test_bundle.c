@@ -112,7 +112,8 @@ static void test_build_and_verify_roundtrip(void)
 {
     const char *t = ks_test_tmpdir();
     make_keys(t);
-    const char *src = fx_path(t, "src"), *out = fx_path(t, "out");
+    FX_DIR(src, "src");
+    FX_DIR(out, "out");
     KS_REQUIRE(fx_make_src(src, "v1", "card.png", 3) == 0);
     KS_REQUIRE(fx_write_media(fx_path(src, "media"), "card.png", 5000, 1) == 0);
     KS_REQUIRE(fx_write_media(fx_path(src, "media"), "video/intro.mp4", 7000, 2) == 0);
@@ -147,13 +148,14 @@ static void test_build_refuses_bad_sources(void)
     ks_bundle_build_opts o = {.version = 1};
     ks_error e = {0};
     /* A body citing media that is not in src/media/. */
-    const char *src = fx_path(t, "src1");
+    char src[1024];
+    snprintf(src, sizeof src, "%s/src1", t);
     fx_make_src(src, "v1", "missing.png", 0);
     KS_CHECK(ks_bundle_build(src, fx_path(t, "out1"), sk, &o, NULL, &e) == KS_ERR_NOT_FOUND);
     KS_CHECK_MSG(strstr(e.msg, "media/missing.png") != NULL, "%s", e.msg);
     KS_CHECK(!ks_path_exists(fx_path(t, "out1/manifest.json")));
     /* The same article in two files. */
-    src = fx_path(t, "src2");
+    snprintf(src, sizeof src, "%s/src2", t);
     fx_make_src(src, "v1", NULL, 0);
     char *a = NULL;
     size_t len = 0;
@@ -163,7 +165,7 @@ static void test_build_refuses_bad_sources(void)
     KS_CHECK(ks_bundle_build(src, fx_path(t, "out2"), sk, &o, NULL, &e) == KS_ERR_INVALID);
     KS_CHECK_MSG(strstr(e.msg, "also defined in another file") != NULL, "%s", e.msg);
     /* Invalid kiosk-faq/1 is refused with the parser's message. */
-    src = fx_path(t, "src3");
+    snprintf(src, sizeof src, "%s/src3", t);
     fx_write_str(src, "bad.json", "{\"format\":\"kiosk-faq/1\",\"articles\":[{\"id\":\"x\",\"locale\":\"en\"}]}");
     KS_CHECK(ks_bundle_build(src, fx_path(t, "out3"), sk, &o, NULL, &e) == KS_ERR_INVALID);
     KS_CHECK_MSG(strstr(e.msg, "title") != NULL, "%s", e.msg);
@@ -181,7 +183,8 @@ static void test_verify_detects_tampering(void)
 {
     const char *t = ks_test_tmpdir();
     make_keys(t);
-    const char *src = fx_path(t, "src"), *out = fx_path(t, "out");
+    FX_DIR(src, "src");
+    FX_DIR(out, "out");
     fx_make_src(src, "v1", "card.png", 0);
     fx_write_media(fx_path(src, "media"), "card.png", 4096, 3);
     KS_REQUIRE(fx_build(src, out, sk, 1) == KS_OK);
@@ -213,7 +216,9 @@ static void test_import_installs_bundle_and_is_idempotent(void)
 {
     const char *t = ks_test_tmpdir();
     make_keys(t);
-    const char *src = fx_path(t, "src"), *out = fx_path(t, "out"), *data = fx_path(t, "data");
+    FX_DIR(src, "src");
+    FX_DIR(out, "out");
+    FX_DIR(data, "data");
     fx_make_src(src, "v1", "card.png", 2);
     fx_write_media(fx_path(src, "media"), "card.png", 3000, 4);
     KS_REQUIRE(fx_build(src, out, sk, 1) == KS_OK);
@@ -258,7 +263,7 @@ static void test_import_refuses_rollback_and_version_reuse(void)
 {
     const char *t = ks_test_tmpdir();
     make_keys(t);
-    const char *data = fx_path(t, "data");
+    FX_DIR(data, "data");
     fx_make_src(fx_path(t, "s1"), "v1", NULL, 0);
     fx_make_src(fx_path(t, "s2"), "v2", NULL, 0);
     KS_REQUIRE(fx_build(fx_path(t, "s1"), fx_path(t, "b1"), sk, 1) == KS_OK);
@@ -283,7 +288,7 @@ static void test_import_refuses_tampered_bundle_and_keeps_content(void)
 {
     const char *t = ks_test_tmpdir();
     make_keys(t);
-    const char *data = fx_path(t, "data");
+    FX_DIR(data, "data");
     fx_make_src(fx_path(t, "s1"), "v1", "a.png", 0);
     fx_write_media(fx_path(t, "s1/media"), "a.png", 2000, 5);
     fx_make_src(fx_path(t, "s2"), "v2", "b.png", 0);
@@ -388,7 +393,7 @@ static void test_switch_removes_media_no_longer_referenced(void)
                  "1111111111111111111111111111111111111111111111111111111111111111", "part");
     ks_bundle_import_stats st = {0};
     KS_REQUIRE(ks_bundle_import_dir(s, fx_path(t, "b2"), pk, &st, NULL) == KS_OK);
-    KS_CHECK(st.files_copied == 4); /* categories doc unchanged; 2 articles + b.png new */
+    KS_CHECK(st.files_copied == 3); /* categories doc and shared.png unchanged; 2 articles + b.png new */
     KS_REQUIRE(ks_media_lookup(s, "shared.png", &shared2, NULL) == KS_OK);
     KS_REQUIRE(ks_media_lookup(s, "b.png", &b, NULL) == KS_OK);
     KS_CHECK(!ks_path_exists(a));
@@ -426,7 +431,7 @@ static void test_failed_apply_changes_nothing(void)
 {
     const char *t = ks_test_tmpdir();
     make_keys(t);
-    const char *data = fx_path(t, "data");
+    FX_DIR(data, "data");
     fx_make_src(fx_path(t, "s1"), "v1", "a.png", 0);
     fx_write_media(fx_path(t, "s1/media"), "a.png", 800, 11);
     KS_REQUIRE(fx_build(fx_path(t, "s1"), fx_path(t, "b1"), sk, 1) == KS_OK);
@@ -446,7 +451,7 @@ static void test_failed_apply_changes_nothing(void)
              "\"content\":[{\"name\":\"en/card\",\"sha256\":\"%s\",\"size\":%zu}],\"media\":[]}",
              sha, strlen(bad));
     char *env = fx_envelope(inner, sk, NULL);
-    const char *b2 = fx_path(t, "b2");
+    FX_DIR(b2, "b2");
     fx_write_str(b2, "manifest.json", env);
     snprintf(name, sizeof name, "content/%s.json", sha);
     fx_write_str(b2, name, bad);

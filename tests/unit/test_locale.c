@@ -40,6 +40,10 @@ static void test_canonical_normalises_other_tags(void)
     CANON("en_GB", "en");
     CANON("de", "de");
     CANON("pt_BR", "pt-BR");
+    CANON("fr-ca", "fr-CA");
+    CANON("FR-CA", "fr-CA");
+    CANON("sr-latn-rs", "sr-Latn-RS");
+    CANON("english", "english");
 }
 
 static void test_canonical_refuses_what_is_not_a_tag(void)

@@ -744,6 +744,44 @@ static void test_info_counts_locales_and_remembers_the_last_import(void)
     ks_store_close(s);
 }
 
+static void test_reindex_visits_every_article(void)
+{
+    ks_store *s = store_with_basic();
+    KS_REQUIRE(s);
+    size_t n = 0;
+    ks_error err = {0};
+    KS_CHECK_MSG(ks_store_reindex(s, &n, &err) == KS_OK, "%s", err.msg);
+    KS_CHECK(n == 8);
+    int64_t v = 0;
+    KS_CHECK(ks_store_article_count(s, &v, NULL) == KS_OK && v == 8);
+    ks_store_close(s);
+}
+
+static void test_reads_work_inside_a_callers_transaction(void)
+{
+    ks_store *s = store_with_basic();
+    KS_REQUIRE(s);
+    KS_REQUIRE(sqlite3_exec(ks_store_db(s), "BEGIN", NULL, NULL, NULL) == SQLITE_OK);
+    ks_article *arts = NULL;
+    size_t n = 0;
+    KS_CHECK(ks_store_articles(s, NULL, "en", 2, &arts, &n, NULL) == KS_OK && n == 2);
+    ks_articles_free(arts, n);
+    ks_store_info info = {0};
+    KS_CHECK(ks_store_get_info(s, &info, NULL) == KS_OK && info.articles == 8);
+    ks_store_info_free(&info);
+    /* Still the caller's transaction: it must be the one to end it. */
+    KS_CHECK(sqlite3_get_autocommit(ks_store_db(s)) == 0);
+    /* An import cannot nest inside it, and says so. */
+    ks_faq *faq = load_fixture("categories.json");
+    ks_error err = {0};
+    KS_CHECK(import1(s, faq, KS_IMPORT_MERGE, 0, NULL, &err) != KS_OK);
+    KS_CHECK(strstr(err.msg, "starting the import") != NULL);
+    KS_CHECK(sqlite3_exec(ks_store_db(s), "COMMIT", NULL, NULL, NULL) == SQLITE_OK);
+    KS_CHECK(count(s, "SELECT COUNT(*) FROM categories") == 3);
+    ks_faq_free(faq);
+    ks_store_close(s);
+}
+
 /* --------------------------------------------------------- kill -9 */
 
 /* The child tells the parent where it is through a pipe: 'P' when the file
@@ -897,6 +935,8 @@ int main(void)
     KS_RUN(test_before_commit_runs_inside_the_transaction_and_can_veto);
     KS_RUN(test_import_on_a_full_disk_reports_nospace_and_changes_nothing);
     KS_RUN(test_info_counts_locales_and_remembers_the_last_import);
+    KS_RUN(test_reindex_visits_every_article);
+    KS_RUN(test_reads_work_inside_a_callers_transaction);
     KS_RUN(test_import_survives_sigkill_at_random_moments);
     return ks_test_summary();
 }

@@ -96,7 +96,7 @@ static char *kv(const char *data, const char *key)
 static void test_offline_sync_keeps_content_and_records_state(void)
 {
     const char *t = ks_test_tmpdir();
-    const char *data = fx_path(t, "data");
+    FX_DIR(data, "data");
     install_v1(t, data);
     ks_sync_config cfg = {.data_dir = data, .url = "http://127.0.0.1:1/bundle/", .connect_timeout_s = 5};
     memcpy(cfg.pubkey, pk, 32);
@@ -122,7 +122,9 @@ static void test_offline_sync_keeps_content_and_records_state(void)
 static void test_insecure_url_is_refused_before_any_request(void)
 {
     const char *t = ks_test_tmpdir();
-    ks_sync_config cfg = {.data_dir = fx_path(t, "data"), .url = "http://updates.example.org/bundle/"};
+    (void)t;
+    FX_DIR(data, "data");
+    ks_sync_config cfg = {.data_dir = data, .url = "http://updates.example.org/bundle/"};
     memcpy(cfg.pubkey, pk, 32);
     ks_sync_result r = {0};
     ks_error e = {0};
@@ -138,8 +140,7 @@ static void test_insecure_url_is_refused_before_any_request(void)
 
 static void test_sync_is_busy_while_another_holds_the_lock(void)
 {
-    const char *t = ks_test_tmpdir();
-    const char *data = fx_path(t, "data");
+    FX_DIR(data, "data");
     ks_path_mkdirs(data, NULL);
     ks_lock *lock = NULL;
     KS_REQUIRE(ks_lock_acquire(data, "sync", &lock, NULL) == KS_OK);
@@ -176,7 +177,7 @@ static int wait_passes(ks_sync *w, unsigned passes, unsigned ms, ks_sync_status 
 static void test_worker_reports_offline_syncs_now_and_stops(void)
 {
     const char *t = ks_test_tmpdir();
-    const char *data = fx_path(t, "data");
+    FX_DIR(data, "data");
     install_v1(t, data);
     ks_sync_config cfg = {.data_dir = data,
                           .url = "http://127.0.0.1:1/bundle/",

@@ -380,6 +380,26 @@ static void test_drawing_the_same_text_twice_is_one_miss_then_one_hit(void)
     ks_text_draw(c.t, "歡迎光臨 Welcome", &st, 10, 50, 0, 0, KS_ALIGN_LEFT, 255, NULL, NULL);
     ks_text_get_stats(c.t, &s);
     KS_CHECK(s.misses == 2 && s.cached_layouts == 2);
+    /* Measuring, then drawing centred (what a widget does each frame):
+     * one layout for both, aligned when drawn. */
+    st.bold = 0;
+    st.size_px = 20;
+    int mw = 0, mh = 0;
+    ks_text_measure(c.t, "OK", &st, 200, 1, &mw, &mh);
+    SDL_SetRenderDrawColor(c.r, 255, 255, 255, 255);
+    SDL_RenderClear(c.r);
+    ks_text_draw(c.t, "OK", &st, 100, 10, 200, 1, KS_ALIGN_CENTER, 255, NULL, NULL);
+    ks_text_get_stats(c.t, &s);
+    KS_CHECK(s.misses == 3 && s.hits == 2);
+    int left = -1, right = -1;
+    for (int x = 0; x < 400; x++)
+        for (int y = 0; y < 60; y++)
+            if (dark(c.s, x, y) > 96) {
+                if (left < 0) left = x;
+                right = x;
+            }
+    KS_CHECK_MSG(left >= 100 + (200 - mw) / 2 - 2 && right <= 100 + (200 + mw) / 2 + 2, "ink %d..%d, width %d", left,
+                 right, mw);
     ks_text_flush_cache(c.t);
     ks_text_get_stats(c.t, &s);
     KS_CHECK(s.cached_layouts == 0 && s.cached_bytes == 0);
@@ -658,6 +678,13 @@ static void test_bad_input_fails_or_renders_safely(void)
     KS_REQUIRE(ks_text_layout_plain(c.t, bad, &st, 100, 0, KS_ALIGN_LEFT, &l, &err) == KS_OK);
     ks_text_layout_draw(c.t, l, 0, 0, 255);
     KS_CHECK(ks_text_layout_lines(l) >= 1);
+    ks_text_layout_destroy(l);
+    /* Format characters stay in their run; no font search, no failure. */
+    const char fmt[] = "a\xE2\x80\x8B" "b\xE2\x80\x8D" "c\xEF\xB8\x8F \xE4\xBD\xA0\xE2\x80\x8B\xE5\xA5\xBD";
+    KS_REQUIRE(ks_text_layout_plain(c.t, fmt, &st, 0, 0, KS_ALIGN_LEFT, &l, &err) == KS_OK);
+    KS_CHECK(ks_text_layout_runs(l) == 2);
+    KS_CHECK(ks_fonts_face_count(ks_text_fonts(c.t)) == KS_FACE_FIRST_FALLBACK);
+    ks_text_layout_draw(c.t, l, 0, 40, 255);
     ks_text_layout_destroy(l);
     /* Empty and NULL text: one empty line, nothing drawn, no failure. */
     int w = -1, h = -1;

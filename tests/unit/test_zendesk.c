@@ -56,7 +56,7 @@ static void test_html_bold_links_and_images(void)
     const char *html = "<p>Before <img src=\"https://cdn.example.org/att/77/My Card.png?v=2\" alt=\"The [card]\"> after</p>"
                        "<img src=\"/a/b/pic.jpg\"><img src=\"https://x.org/a/b/pic.jpg#frag\"><img alt=\"no src\">";
     KS_REQUIRE(ks_zendesk_html_to_markup(html, strlen(html), &out, &media, &n, NULL) == KS_OK);
-    KS_CHECK_STR(out, "Before\n![The  card ](media/My_Card.png)\nafter\n![](media/pic.jpg)\n![](media/pic.jpg)");
+    KS_CHECK_STR(out, "Before\n![The  card ](media/My_Card.png)\nafter\n\n![](media/pic.jpg)\n![](media/pic.jpg)");
     KS_CHECK(n == 2);
     if (n == 2) {
         KS_CHECK_STR(media[0], "My_Card.png");
