@@ -102,12 +102,14 @@ int main(int argc, char **argv)
     ks_text_layout_draw(t, l, 40, 40, 255);
     double first_draw = now_ms() - t0;
     size_t chars = 0;
-    for (const unsigned char *p = (const unsigned char *)CJK_PARA; *p; p++) chars += (*p & 0xC0) != 0x80;
+    for (const unsigned char *p = (const unsigned char *)CJK_PARA; *p; p++)
+        chars += (*p & 0xC0) != 0x80;
     printf("  CJK paragraph, %zu chars, 26 px, %zu lines:\n", chars, ks_text_layout_lines(l));
     printf("    first layout (cold fonts)                  %8.2f ms\n", first_layout);
     printf("    first draw (render %zu line textures)      %8.2f ms\n", ks_text_layout_lines(l), first_draw);
     t0 = now_ms();
-    for (int i = 0; i < reps; i++) ks_text_layout_draw(t, l, 40, 40, 255);
+    for (int i = 0; i < reps; i++)
+        ks_text_layout_draw(t, l, 40, 40, 255);
     printf("    cached draw                                %8.3f ms\n", (now_ms() - t0) / reps);
     ks_text_layout_destroy(l);
     t0 = now_ms();
@@ -139,8 +141,8 @@ int main(int argc, char **argv)
 
     /* 3. A screen of labels through ks_text_draw: 60 labels, both scripts,
      * four sizes and bold: first frame, then cached frames. */
-    static const char *const words[] = {"银行卡", "Cards", "帳戶", "Accounts", "转账汇款", "Transfers",
-                                        "常見問題", "Help", "联系我们", "Contact"};
+    static const char *const words[] = {"银行卡",    "Cards",    "帳戶", "Accounts", "转账汇款",
+                                        "Transfers", "常見問題", "Help", "联系我们", "Contact"};
     char label[128];
     t0 = now_ms();
     for (int i = 0; i < 60; i++) {
@@ -153,9 +155,11 @@ int main(int argc, char **argv)
     int frames = quick ? 50 : 500;
     for (int f = 0; f < frames; f++) {
         for (int i = 0; i < 60; i++) {
-            ks_text_style st = {18 + (i % 4) * 8, i % 3 == 0, {20, 24, 32, 255}, i % 2 ? "zh-Hant" : "zh-Hans"};
+            ks_text_style st = {
+                18 + (i % 4) * 8, i % 3 == 0, {20, 24, 32, 255}, i % 2 ? "zh-Hant" : "zh-Hans"};
             snprintf(label, sizeof label, "%s %d", words[i % 10], i);
-            ks_text_draw(t, label, &st, (i % 6) * 300, (i / 6) * 100, 280, 1, KS_ALIGN_CENTER, 255, NULL, NULL);
+            ks_text_draw(t, label, &st, (i % 6) * 300, (i / 6) * 100, 280, 1, KS_ALIGN_CENTER, 255, NULL,
+                         NULL);
         }
     }
     double cached_frame = (now_ms() - t0) / frames;
@@ -168,11 +172,21 @@ int main(int argc, char **argv)
     printf("  open fonts: %zu (caps: 16, of which 8 CJK)\n", ks_fonts_open_count(ks_text_fonts(t)));
     print_rss("after paragraphs and labels (fonts loaded)");
 
+    char cjk_path[1024];
+    int cjk_index = 0;
+    snprintf(cjk_path, sizeof cjk_path, "%s",
+             ks_fonts_face_file(ks_text_fonts(t), KS_FACE_CJK_SC, 0, &cjk_index));
+    ks_text_flush_cache(t);
+    print_rss("after ks_text_flush_cache");
+    ks_text_destroy(t);
+    print_rss("after ks_text_destroy (freed heap stays mapped)");
+
     /* 4. Why a table of fonts and not TTF_SetFontSize: a size switch
      * flushes the glyph cache, so alternating two sizes re-rasterises. */
     {
-        int idx = 0;
-        const char *path = ks_fonts_face_file(ks_text_fonts(t), KS_FACE_CJK_SC, 0, &idx);
+        const char *path = cjk_path;
+        int idx = cjk_index;
+        TTF_Init(); /* the engine's TTF_Quit closed SDL_ttf */
         TTF_Font *one = TTF_OpenFontIndex(path, 20, idx);
         TTF_Font *a = TTF_OpenFontIndex(path, 20, idx), *b = TTF_OpenFontIndex(path, 28, idx);
         SDL_Color ink = {0, 0, 0, 255};
@@ -185,20 +199,18 @@ int main(int argc, char **argv)
             }
             double sw = (now_ms() - t0) / n;
             t0 = now_ms();
-            for (int i = 0; i < n; i++) SDL_FreeSurface(TTF_RenderUTF8_Blended(i % 2 ? b : a, "确认取消返回", ink));
+            for (int i = 0; i < n; i++)
+                SDL_FreeSurface(TTF_RenderUTF8_Blended(i % 2 ? b : a, "确认取消返回", ink));
             double tb = (now_ms() - t0) / n;
-            printf("  6-ideograph label alternating 20/28 px: TTF_SetFontSize %.3f ms, two fonts %.3f ms\n", sw,
-                   tb);
+            printf("  6-ideograph label alternating 20/28 px: TTF_SetFontSize %.3f ms, two fonts %.3f ms\n",
+                   sw, tb);
         }
         TTF_CloseFont(one);
         TTF_CloseFont(a);
         TTF_CloseFont(b);
+        TTF_Quit();
     }
 
-    ks_text_flush_cache(t);
-    print_rss("after ks_text_flush_cache");
-    ks_text_destroy(t);
-    print_rss("after ks_text_destroy");
     SDL_DestroyRenderer(r);
     SDL_FreeSurface(screen);
     return 0;

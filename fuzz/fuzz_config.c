@@ -32,7 +32,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         check(ks_config_has_locale(cfg, cfg->default_locale));
         check(cfg->idle_timeout_s >= 0 && cfg->osk.dwell_ms >= 300 && cfg->osk.dwell_ms <= 1100);
         check(cfg->screen_dpi >= 40 && cfg->window_w >= 320 && cfg->window_h >= 240);
-        ks_config_pin_ok(cfg, "1234");
+        /* No ks_config_pin_ok(): a fuzzed argon2 string may ask for gigabytes
+         * of memory, which is the operator's choice, not a parser bug. */
         ks_config_free(cfg);
     } else {
         check(cfg == NULL && err.msg[0] != '\0');

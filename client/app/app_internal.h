@@ -106,6 +106,7 @@ struct app {
     int session_dirty; /* something to wipe on idle */
     int running;
     int animating;     /* the last update said something moves */
+    uint64_t pending_us; /* input handling since the last frame: part of its time */
 };
 
 /* chrome.c */

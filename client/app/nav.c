@@ -181,6 +181,10 @@ static void slide_to(app *a, int under_x, int over_x)
         ks_ui_invalidate(a->ui, (SDL_Rect){A.x, A.y, du > 0 ? du : 0, A.h});
         ks_ui_invalidate(a->ui, (SDL_Rect){A.x + o_old + du, A.y, over_x - o_old - du, A.h});
     }
+    /* The hairline at the sheet's edge travels with the moved pixels;
+     * redraw a sliver there so it is right (and gone at the end). */
+    int hair = ks_ui_px(a->ui, 1) + 1;
+    ks_ui_invalidate(a->ui, (SDL_Rect){A.x + over_x - hair, A.y, hair * 2, A.h});
     a->trans.under_x = under_x;
     a->trans.over_x = over_x;
 }

@@ -415,8 +415,13 @@ static ks_status read_pin_hash(loader *ld, const cJSON *v)
         strncmp(v->valuestring, crypto_pwhash_STRPREFIX, strlen(crypto_pwhash_STRPREFIX)) != 0 ||
         strlen(v->valuestring) >= crypto_pwhash_STRBYTES)
         return bad_value(ld, "technician_pin_hash", what, v);
-    ks_status st = pin_alloc(ld);
+    ks_status st = pin_alloc(ld); /* also starts libsodium */
     if (st) return st;
+    /* -1 means libsodium cannot read the string at all (cut or mangled):
+     * better refused now than a PIN that can never match. */
+    if (crypto_pwhash_str_needs_rehash(v->valuestring, crypto_pwhash_OPSLIMIT_INTERACTIVE,
+                                       crypto_pwhash_MEMLIMIT_INTERACTIVE) < 0)
+        return bad_value(ld, "technician_pin_hash", what, v);
     ks_config_pin *pin = ld->cfg->pin;
     int had_plain = pin->kind == PIN_DIGEST && !sodium_is_zero(pin->key, sizeof pin->key);
     sodium_memzero(pin, sizeof *pin);

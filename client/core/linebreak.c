@@ -37,6 +37,7 @@ static int in_list(uint32_t c, const uint32_t *list, size_t n)
     return 0;
 }
 
+/* clang-format off */
 static const uint32_t close_list[] = {
     ',', '.', ';', ':', '!', '?', ')', ']', '}',
     0x2019, 0x201D, 0x2025, 0x2026, 0x203C, 0x2047, 0x2048, 0x2049,
@@ -59,6 +60,7 @@ static const uint32_t open_list[] = {
     0x3008, 0x300A, 0x300C, 0x300E, 0x3010, 0x3014, 0x3016, 0x3018, 0x301A, 0x301D,
     0xFF08, 0xFF3B, 0xFF5B, 0xFF5F, 0xFF62, 0xFE59, 0xFE5B, 0xFE5D,
 };
+/* clang-format on */
 
 static int is_close(uint32_t c)
 {
@@ -74,14 +76,11 @@ static int is_open(uint32_t c)
 /* East Asian text that breaks between any two characters. */
 static int is_ideographic(uint32_t c)
 {
-    return (c >= 0x1100 && c <= 0x115F) || (c >= 0x2E80 && c <= 0x2FFF) ||
-           (c >= 0x3000 && c <= 0x303F) || (c >= 0x3040 && c <= 0x31FF) ||
-           (c >= 0x3200 && c <= 0x4DBF) || (c >= 0x4E00 && c <= 0x9FFF) ||
-           (c >= 0xA000 && c <= 0xA4CF) || (c >= 0xA960 && c <= 0xA97F) ||
-           (c >= 0xAC00 && c <= 0xD7AF) || (c >= 0xF900 && c <= 0xFAFF) ||
-           (c >= 0xFE10 && c <= 0xFE1F) || (c >= 0xFE30 && c <= 0xFE6F) ||
-           (c >= 0xFF00 && c <= 0xFFEF) || (c >= 0x1F000 && c <= 0x1FAFF) ||
-           (c >= 0x20000 && c <= 0x3FFFD);
+    return (c >= 0x1100 && c <= 0x115F) || (c >= 0x2E80 && c <= 0x2FFF) || (c >= 0x3000 && c <= 0x303F) ||
+           (c >= 0x3040 && c <= 0x31FF) || (c >= 0x3200 && c <= 0x4DBF) || (c >= 0x4E00 && c <= 0x9FFF) ||
+           (c >= 0xA000 && c <= 0xA4CF) || (c >= 0xA960 && c <= 0xA97F) || (c >= 0xAC00 && c <= 0xD7AF) ||
+           (c >= 0xF900 && c <= 0xFAFF) || (c >= 0xFE10 && c <= 0xFE1F) || (c >= 0xFE30 && c <= 0xFE6F) ||
+           (c >= 0xFF00 && c <= 0xFFEF) || (c >= 0x1F000 && c <= 0x1FAFF) || (c >= 0x20000 && c <= 0x3FFFD);
 }
 
 /* Full-width forms and CJK punctuation: a closing one may be followed by a
@@ -94,15 +93,13 @@ static int is_wide(uint32_t c)
 static lbc classify(uint32_t c)
 {
     if (c == '\n' || c == 0x0B || c == 0x0C || c == 0x85 || c == 0x2028 || c == 0x2029) return C_BK;
-    if (c == ' ' || c == 0x1680 || (c >= 0x2000 && c <= 0x200A && c != 0x2007) || c == 0x205F)
-        return C_SP;
+    if (c == ' ' || c == 0x1680 || (c >= 0x2000 && c <= 0x200A && c != 0x2007) || c == 0x205F) return C_SP;
     if (c == 0x200B) return C_ZW;
-    if (c == 0x00A0 || c == 0x202F || c == 0x2007 || c == 0x2060 || c == 0xFEFF || c == 0x180E)
-        return C_GL;
+    if (c == 0x00A0 || c == 0x202F || c == 0x2007 || c == 0x2060 || c == 0xFEFF || c == 0x180E) return C_GL;
     if (is_open(c)) return C_OP;
     if (is_close(c)) return C_CL;
-    if (c == '"' || c == '\'' || c == 0x00AB || c == 0x00BB || c == 0x2039 || c == 0x203A ||
-        c == 0x201B || c == 0x201F)
+    if (c == '"' || c == '\'' || c == 0x00AB || c == 0x00BB || c == 0x2039 || c == 0x203A || c == 0x201B ||
+        c == 0x201F)
         return C_QU;
     if (c == '-') return C_HY;
     if (c == 0x2010 || c == 0x2012 || c == 0x2013 || c == 0x00AD) return C_BA;
@@ -119,23 +116,18 @@ static int is_letter(uint32_t c)
 
 ks_lb_script ks_linebreak_script(uint32_t c)
 {
-    if (c == ' ' || c == 0x00A0 || c == 0x1680 || (c >= 0x2000 && c <= 0x200A) || c == 0x202F ||
-        c == 0x205F)
+    if (c == ' ' || c == 0x00A0 || c == 0x1680 || (c >= 0x2000 && c <= 0x200A) || c == 0x202F || c == 0x205F)
         return KS_SCRIPT_SPACE;
-    if ((c >= 0x2010 && c <= 0x205E) || c == 0x00B7 || c == 0x2E3A || c == 0x2E3B)
-        return KS_SCRIPT_NEUTRAL;
-    if ((c >= 0x1100 && c <= 0x11FF) || (c >= 0x2E80 && c <= 0x2FFF) ||
-        (c >= 0x3000 && c <= 0x4DBF) || (c >= 0x4E00 && c <= 0x9FFF) ||
-        (c >= 0xA960 && c <= 0xA97F) || (c >= 0xAC00 && c <= 0xD7FF) ||
-        (c >= 0xF900 && c <= 0xFAFF) || (c >= 0xFE10 && c <= 0xFE1F) ||
-        (c >= 0xFE30 && c <= 0xFE6F) || (c >= 0xFF00 && c <= 0xFFEF) ||
-        (c >= 0x20000 && c <= 0x3FFFF))
+    if ((c >= 0x2010 && c <= 0x205E) || c == 0x00B7 || c == 0x2E3A || c == 0x2E3B) return KS_SCRIPT_NEUTRAL;
+    if ((c >= 0x1100 && c <= 0x11FF) || (c >= 0x2E80 && c <= 0x2FFF) || (c >= 0x3000 && c <= 0x4DBF) ||
+        (c >= 0x4E00 && c <= 0x9FFF) || (c >= 0xA960 && c <= 0xA97F) || (c >= 0xAC00 && c <= 0xD7FF) ||
+        (c >= 0xF900 && c <= 0xFAFF) || (c >= 0xFE10 && c <= 0xFE1F) || (c >= 0xFE30 && c <= 0xFE6F) ||
+        (c >= 0xFF00 && c <= 0xFFEF) || (c >= 0x20000 && c <= 0x3FFFF))
         return KS_SCRIPT_CJK;
     return KS_SCRIPT_OTHER;
 }
 
-size_t ks_linebreak_decode(const char *utf8, size_t len, uint32_t *cps, uint32_t *src_off,
-                           uint32_t base_off)
+size_t ks_linebreak_decode(const char *utf8, size_t len, uint32_t *cps, uint32_t *src_off, uint32_t base_off)
 {
     const utf8proc_uint8_t *p = (const utf8proc_uint8_t *)utf8;
     size_t i = 0, n = 0;
@@ -145,9 +137,12 @@ size_t ks_linebreak_decode(const char *utf8, size_t len, uint32_t *cps, uint32_t
         if (k <= 0) { /* invalid or truncated: its maximal subpart becomes one U+FFFD */
             c = 0xFFFD;
             k = 1;
-            size_t need = p[i] >= 0xF0 && p[i] <= 0xF4 ? 4 : p[i] >= 0xE0 && p[i] <= 0xEF ? 3
-                        : p[i] >= 0xC2 && p[i] <= 0xDF ? 2 : 1;
-            while ((size_t)k < need && i + (size_t)k < len && (p[i + k] & 0xC0) == 0x80) k++;
+            size_t need = p[i] >= 0xF0 && p[i] <= 0xF4   ? 4
+                          : p[i] >= 0xE0 && p[i] <= 0xEF ? 3
+                          : p[i] >= 0xC2 && p[i] <= 0xDF ? 2
+                                                         : 1;
+            while ((size_t)k < need && i + (size_t)k < len && (p[i + k] & 0xC0) == 0x80)
+                k++;
         }
         size_t at = i;
         i += (size_t)k;
@@ -174,8 +169,8 @@ void ks_linebreak_analyze(const uint32_t *cps, size_t n, uint8_t *flags)
      * make an empty line). */
     lbc prev = C_NONE, prev2 = C_NONE, last_ns = C_NONE;
     uint32_t prev_cp = 0, prev2_cp = 0;
-    lbc cur = C_NONE;     /* class of the cluster being read */
-    uint32_t cur_cp = 0;  /* its base code point */
+    lbc cur = C_NONE;    /* class of the cluster being read */
+    uint32_t cur_cp = 0; /* its base code point */
 
     for (size_t i = 0; i < n; i++) {
         uint32_t c = cps[i];
@@ -188,11 +183,11 @@ void ks_linebreak_analyze(const uint32_t *cps, size_t n, uint8_t *flags)
 
         int boundary = 1;
         if (i > 0)
-            boundary = utf8proc_grapheme_break_stateful((utf8proc_int32_t)cps[i - 1],
-                                                        (utf8proc_int32_t)c, &gstate);
+            boundary =
+                utf8proc_grapheme_break_stateful((utf8proc_int32_t)cps[i - 1], (utf8proc_int32_t)c, &gstate);
         if (i > 0 && classify(cps[i - 1]) == C_BK) boundary = 1;
         if (!boundary) {
-            flags[i] = f & (uint8_t)~(KS_LB_CLOSE | KS_LB_OPEN); /* a mark inherits its base */
+            flags[i] = f & (uint8_t) ~(KS_LB_CLOSE | KS_LB_OPEN); /* a mark inherits its base */
             continue;
         }
         f |= KS_LB_GRAPHEME;
@@ -202,8 +197,10 @@ void ks_linebreak_analyze(const uint32_t *cps, size_t n, uint8_t *flags)
             prev2_cp = prev_cp;
             prev = cur;
             prev_cp = cur_cp;
-            if (prev == C_BK) last_ns = C_NONE;
-            else if (prev != C_SP) last_ns = prev;
+            if (prev == C_BK)
+                last_ns = C_NONE;
+            else if (prev != C_SP)
+                last_ns = prev;
         }
         cur = b;
         cur_cp = c;
@@ -219,23 +216,40 @@ void ks_linebreak_analyze(const uint32_t *cps, size_t n, uint8_t *flags)
         int sp = prev == C_SP;
         lbc a = sp ? last_ns : prev;
         int allow;
-        if (b == C_BK || b == C_SP || b == C_ZW) allow = 0;    /* they stay on the line */
-        else if (last_ns == C_NONE && prev != C_ZW) allow = 0; /* nothing before: empty line */
-        else if (prev == C_ZW) allow = 1;
-        else if (prev == C_GL || (b == C_GL && !sp)) allow = 0;
-        else if (b == C_CL) allow = 0;                         /* even after spaces */
-        else if (a == C_OP) allow = 0;                         /* even before spaces */
-        else if (sp) allow = 1;
-        else if (a == C_QU || b == C_QU) allow = 0;
-        else if (a == C_HY) allow = b == C_AL && is_letter(c) && prev2 == C_AL && is_letter(prev2_cp);
-        else if (a == C_BA) allow = 1;
-        else if (b == C_HY || b == C_BA) allow = 0;
-        else if (a == C_B2 && b == C_B2) allow = 0;
-        else if (a == C_B2 || b == C_B2) allow = 1;
-        else if (a == C_ID || b == C_ID) allow = 1;
-        else if (a == C_CL && is_wide(prev_cp)) allow = 1;
-        else if (b == C_OP && is_wide(c)) allow = 1;
-        else allow = 0;
+        if (b == C_BK || b == C_SP || b == C_ZW)
+            allow = 0; /* they stay on the line */
+        else if (last_ns == C_NONE && prev != C_ZW)
+            allow = 0; /* nothing before: empty line */
+        else if (prev == C_ZW)
+            allow = 1;
+        else if (prev == C_GL || (b == C_GL && !sp))
+            allow = 0;
+        else if (b == C_CL)
+            allow = 0; /* even after spaces */
+        else if (a == C_OP)
+            allow = 0; /* even before spaces */
+        else if (sp)
+            allow = 1;
+        else if (a == C_QU || b == C_QU)
+            allow = 0;
+        else if (a == C_HY)
+            allow = b == C_AL && is_letter(c) && prev2 == C_AL && is_letter(prev2_cp);
+        else if (a == C_BA)
+            allow = 1;
+        else if (b == C_HY || b == C_BA)
+            allow = 0;
+        else if (a == C_B2 && b == C_B2)
+            allow = 0;
+        else if (a == C_B2 || b == C_B2)
+            allow = 1;
+        else if (a == C_ID || b == C_ID)
+            allow = 1;
+        else if (a == C_CL && is_wide(prev_cp))
+            allow = 1;
+        else if (b == C_OP && is_wide(c))
+            allow = 1;
+        else
+            allow = 0;
         flags[i] = f | (allow ? KS_LB_ALLOW : 0);
     }
     flags[n] = KS_LB_GRAPHEME;
@@ -280,7 +294,8 @@ static size_t drawn_end(const fitter *f, size_t s, size_t p, fit_mode mode)
 {
     uint8_t drop = KS_LB_SPACE | KS_LB_NEWLINE;
     if (mode == FIT_ELLIPSIS) drop |= KS_LB_OPEN;
-    while (p > s && (f->flags[p - 1] & drop)) p--;
+    while (p > s && (f->flags[p - 1] & drop))
+        p--;
     return p;
 }
 
@@ -302,7 +317,8 @@ static int est_advance(fitter *f, size_t i)
 static long est_width(fitter *f, size_t s, size_t e, int ell)
 {
     long w = ell;
-    for (size_t i = s; i < e; i++) w += est_advance(f, i);
+    for (size_t i = s; i < e; i++)
+        w += est_advance(f, i);
     return w;
 }
 
@@ -332,7 +348,8 @@ static int best_fit(fitter *f, size_t s, size_t limit, fit_mode mode, size_t *ou
     size_t p = est;
     int w = -1;
     if (p == 0) { /* the estimate accepts nothing: try the first position */
-        for (p = s + 1; p < limit && !is_pos(f, mode, p, limit); p++) {}
+        for (p = s + 1; p < limit && !is_pos(f, mode, p, limit); p++) {
+        }
     }
     /* Backwards until one fits. */
     for (;;) {
@@ -340,7 +357,8 @@ static int best_fit(fitter *f, size_t s, size_t limit, fit_mode mode, size_t *ou
         if (f->failed) return 0;
         if (w <= f->max_width) break;
         size_t q = p - 1; /* the previous position, if any */
-        while (q > s && !is_pos(f, mode, q, limit)) q--;
+        while (q > s && !is_pos(f, mode, q, limit))
+            q--;
         if (q <= s) return 0;
         p = q;
     }
@@ -348,7 +366,8 @@ static int best_fit(fitter *f, size_t s, size_t limit, fit_mode mode, size_t *ou
     long over = est_width(f, s, drawn_end(f, s, p, mode), ell) - w; /* the estimate's error */
     for (int tries = 0; tries < 4 && p < limit; tries++) {
         size_t q = p + 1;
-        while (q < limit && !is_pos(f, mode, q, limit)) q++;
+        while (q < limit && !is_pos(f, mode, q, limit))
+            q++;
         if (est_width(f, s, drawn_end(f, s, q, mode), ell) - over > f->max_width) break;
         int wq = measure(f, s, drawn_end(f, s, q, mode), with_ell);
         if (f->failed) return 0;
@@ -365,7 +384,8 @@ static int best_fit(fitter *f, size_t s, size_t limit, fit_mode mode, size_t *ou
 static size_t first_pos(const fitter *f, fit_mode mode, size_t s, size_t limit)
 {
     size_t p = s + 1;
-    while (p < limit && !is_pos(f, mode, p, limit)) p++;
+    while (p < limit && !is_pos(f, mode, p, limit))
+        p++;
     return p;
 }
 
@@ -400,7 +420,8 @@ ks_status ks_linebreak_fit(const uint8_t *flags, size_t n, int max_width, int ma
     size_t s = 0;
     for (;;) {
         size_t m = s + 1; /* the hard end: the line cannot go past it */
-        while (m < n && !(flags[m] & KS_LB_MANDATORY)) m++;
+        while (m < n && !(flags[m] & KS_LB_MANDATORY))
+            m++;
         if (s >= n) m = n;
         int last = max_lines > 0 && nv + 1 == (size_t)max_lines;
         size_t brk;

@@ -291,17 +291,12 @@ static int tokenize(parser *ps, const char *s, size_t n)
             size_t te, ua, ul;
             size_t end = match_link(ps, s, n, i, &te, &ua, &ul);
             if (end) {
-                if (url_allowed(s + ua, ul)) {
-                    if (push_tok(ps, T_LINK_START, ua, ul)) return -1;
-                    link_end = te;
-                    i++;
-                } else {
-                    /* Not a URL a kiosk can open: keep the words only. The
-                     * text is still scanned for bold, without a link. */
-                    if (push_tok(ps, T_LINK_START, 0, 0)) return -1;
-                    link_end = te;
-                    i++;
-                }
+                /* A URL a kiosk cannot open (javascript:, file:, relative)
+                 * becomes a link without a URL: its words stay, as text. */
+                int ok = url_allowed(s + ua, ul);
+                if (push_tok(ps, T_LINK_START, ok ? ua : 0, ok ? ul : 0)) return -1;
+                link_end = te;
+                i++;
                 continue;
             }
         }

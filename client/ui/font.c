@@ -218,7 +218,8 @@ static void adv_put(adv_map *m, uint32_t cp, int v)
             for (size_t i = 0; i < m->cap; i++) {
                 if (!m->keys[i]) continue;
                 size_t j = (m->keys[i] * 2654435761u) & (nc - 1);
-                while (nk[j]) j = (j + 1) & (nc - 1);
+                while (nk[j])
+                    j = (j + 1) & (nc - 1);
                 nk[j] = m->keys[i];
                 nv[j] = m->vals[i];
             }
@@ -231,7 +232,8 @@ static void adv_put(adv_map *m, uint32_t cp, int v)
     }
     uint32_t key = cp + 1;
     size_t i = (key * 2654435761u) & (m->cap - 1);
-    while (m->keys[i] && m->keys[i] != key) i = (i + 1) & (m->cap - 1);
+    while (m->keys[i] && m->keys[i] != key)
+        i = (i + 1) & (m->cap - 1);
     if (!m->keys[i]) m->count++;
     m->keys[i] = key;
     m->vals[i] = (int16_t)(v > 32767 ? 32767 : v);
@@ -268,7 +270,8 @@ static open_font *get_open(ks_fonts *f, int face_id, int size, int bold, ks_erro
     /* Over a cap: close the least recently used font (a large one when
      * the large cap is what overflows). */
     int large = f->faces[face_id].large, n_large = 0;
-    for (int i = 0; i < f->n_open; i++) n_large += f->faces[f->open[i].face].large;
+    for (int i = 0; i < f->n_open; i++)
+        n_large += f->faces[f->open[i].face].large;
     int only_large = large && n_large >= f->max_large;
     if (only_large || f->n_open >= f->max_open) {
         int lru = -1;
@@ -399,7 +402,8 @@ static int add_fallback(ks_fonts *f, uint32_t cp, int cjk_face)
         fc->large = ff.cs && FcCharSetCount(ff.cs) > LARGE_CHARS;
         fc->used = 1;
         id = f->n_faces++;
-        ks_log_info("text", "font fallback: '%s' (%s) for U+%04X", fc->family, fc->file[0].path, (unsigned)cp);
+        ks_log_info("text", "font fallback: '%s' (%s) for U+%04X", fc->family, fc->file[0].path,
+                    (unsigned)cp);
     }
 out:
     if (id < 0) remember_miss(f, cp);
@@ -416,7 +420,8 @@ int ks_fonts_pick(ks_fonts *f, uint32_t cp, int want, int cjk_face, int *bold)
     order[n++] = want;
     order[n++] = want == KS_FACE_LATIN ? cjk_face : KS_FACE_LATIN;
     order[n++] = other_cjk;
-    for (int i = KS_FACE_FIRST_FALLBACK; i < f->n_faces; i++) order[n++] = i;
+    for (int i = KS_FACE_FIRST_FALLBACK; i < f->n_faces; i++)
+        order[n++] = i;
     int b = bold && *bold ? 1 : 0;
     for (int pass = b; pass >= 0; pass--) {
         for (int i = 0; i < n; i++) {
@@ -435,12 +440,16 @@ int ks_fonts_pick(ks_fonts *f, uint32_t cp, int want, int cjk_face, int *bold)
 ks_status ks_fonts_create(const ks_font_options *opt, ks_fonts **out, ks_error *err)
 {
     static const char *const latin_default[] = {"Noto Sans", "DejaVu Sans", NULL};
-    static const char *const sc_default[] = {"Noto Sans CJK SC", "Source Han Sans SC", "Source Han Sans CN",
-                                              "WenQuanYi Micro Hei", "WenQuanYi Zen Hei", "Droid Sans Fallback",
-                                              NULL};
-    static const char *const tc_default[] = {"Noto Sans CJK TC", "Source Han Sans TC", "Source Han Sans TW",
-                                              "Noto Sans CJK HK", "Noto Sans CJK SC", "WenQuanYi Micro Hei",
-                                              "WenQuanYi Zen Hei", NULL};
+    static const char *const sc_default[] = {"Noto Sans CJK SC",
+                                             "Source Han Sans SC",
+                                             "Source Han Sans CN",
+                                             "WenQuanYi Micro Hei",
+                                             "WenQuanYi Zen Hei",
+                                             "Droid Sans Fallback",
+                                             NULL};
+    static const char *const tc_default[] = {
+        "Noto Sans CJK TC", "Source Han Sans TC",  "Source Han Sans TW", "Noto Sans CJK HK",
+        "Noto Sans CJK SC", "WenQuanYi Micro Hei", "WenQuanYi Zen Hei",  NULL};
     ks_status st = KS_OK;
     *out = NULL;
     ks_fonts *f = calloc(1, sizeof *f);
@@ -507,7 +516,8 @@ out:
 void ks_fonts_destroy(ks_fonts *f)
 {
     if (!f) return;
-    while (f->n_open > 0) close_slot(f, f->n_open - 1);
+    while (f->n_open > 0)
+        close_slot(f, f->n_open - 1);
     free(f->open);
     for (int i = 0; i < KS_FONTS_MAX_FACES; i++) {
         free(f->faces[i].family);
@@ -519,7 +529,10 @@ void ks_fonts_destroy(ks_fonts *f)
     free(f);
 }
 
-int ks_fonts_face_count(const ks_fonts *f) { return f->n_faces; }
+int ks_fonts_face_count(const ks_fonts *f)
+{
+    return f->n_faces;
+}
 
 const char *ks_fonts_face_file(const ks_fonts *f, int face_id, int bold, int *index)
 {
@@ -535,4 +548,7 @@ const char *ks_fonts_face_family(const ks_fonts *f, int face_id)
     return f->faces[face_id].family;
 }
 
-size_t ks_fonts_open_count(const ks_fonts *f) { return (size_t)f->n_open; }
+size_t ks_fonts_open_count(const ks_fonts *f)
+{
+    return (size_t)f->n_open;
+}

@@ -78,6 +78,7 @@ typedef struct kb_key {
     char *hint;       /* small secondary label, may be NULL */
     char *target;     /* ACT_LAYOUT: a layout name or "@text" */
     float label_size; /* label size factor (tone marks are small glyphs) */
+    float label_dy;   /* label shift down, in key heights (glyphs drawn high in their box) */
     char **alts;      /* long-press alternates */
     char **shift_alts;
     size_t n_alts;
@@ -329,7 +330,7 @@ static ks_status parse_key(const cJSON *o, const char *where, int has_text_case,
                            ks_error *err)
 {
     static const char *const fields[] = {"text",  "label",  "shift",  "hint",       "alts",
-                                         "width", "action", "target", "label_size", NULL};
+                                         "width", "action", "target", "label_size", "label_dy", NULL};
     ks_status st;
     char *action = NULL;
     double width = 1.0;
@@ -346,6 +347,9 @@ static ks_status parse_key(const cJSON *o, const char *where, int has_text_case,
     double lsize = 1.0;
     if ((st = get_number(o, "label_size", 0.5, 2.5, &lsize, where, err))) goto out;
     k->label_size = (float)lsize;
+    double ldy = 0.0;
+    if ((st = get_number(o, "label_dy", -0.5, 0.5, &ldy, where, err))) goto out;
+    k->label_dy = (float)ldy;
 
     k->action = ACT_CHAR;
     if (action) {
@@ -2057,7 +2061,7 @@ static void draw_key(ks_keyboard *kb, ks_ui *ui, const ks_theme_colors *c, int t
         size_t len = strlen(label);
         st.size_px = (int)lroundf((float)kh * (len <= 1 ? 0.46f : 0.40f) * k->label_size);
     }
-    SDL_Rect box = {r.x + 4, r.y, r.w - 8, r.h};
+    SDL_Rect box = {r.x + 4, r.y + (int)lroundf(k->label_dy * (float)kh), r.w - 8, r.h};
     draw_centered_text(ui, label, &st, box);
     if (k->hint) {
         ks_text_style hs = {imax(10, (int)lroundf((float)kh * 0.2f)), 0, c->text_muted, "en"};
@@ -2153,7 +2157,9 @@ static void draw_overlays(ks_keyboard *kb, ks_ui *ui, const ks_theme_colors *c)
     ks_ui_round_outline(ui, b, kb->g.radius + 2, imax(1, kb->g.unit / 64), c->divider);
     const char *label = k->label ? k->label : key_output(kb, k);
     ks_text_style st = {(int)lroundf((float)r.h * 0.8f * k->label_size), 0, c->key_text, l->locale};
+    b.y += (int)lroundf(k->label_dy * (float)bh);
     draw_centered_text(ui, label, &st, b);
+    b.y -= (int)lroundf(k->label_dy * (float)bh);
     kb->overlay = grow(b, sh + 2);
 }
 

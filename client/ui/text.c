@@ -48,7 +48,7 @@ typedef struct line {
     int ellipsis;
     uint32_t run0, n_runs;
     int width, x, y, baseline;
-    int rendered;     /* the texture below is current (NULL: nothing to draw) */
+    int rendered; /* the texture below is current (NULL: nothing to draw) */
     SDL_Texture *tex;
     SDL_Rect tex_rect; /* relative to the layout's top-left */
 } line;
@@ -66,7 +66,7 @@ struct ks_text_layout {
     int in_lru;
     size_t tex_bytes;
 
-    size_t n; /* code points */
+    size_t n;            /* code points */
     uint32_t *cps, *src; /* src: n + 1 byte offsets */
     uint16_t *span;
     uint8_t *face, *bold, *flags;
@@ -139,7 +139,8 @@ static char *scratch(ks_text *t, size_t need)
 {
     if (need > t->scratch_cap) {
         size_t cap = t->scratch_cap ? t->scratch_cap : 256;
-        while (cap < need) cap *= 2;
+        while (cap < need)
+            cap *= 2;
         char *s = realloc(t->scratch, cap);
         if (!s) return NULL;
         t->scratch = s;
@@ -179,6 +180,7 @@ static const char *encode(ks_text *t, const ks_text_layout *l, size_t a, size_t 
 static int line_height_px(int size, int pct)
 {
     if (pct <= 0) pct = DEFAULT_LINE_PCT;
+    if (pct > 1000) pct = 1000;
     int h = (size * pct + 50) / 100;
     return h < 1 ? 1 : h;
 }
@@ -203,10 +205,14 @@ static int metrics(ks_text *t, int size, int pct, ks_text_metrics *m, ks_error *
 static void lru_unlink(ks_text *t, ks_text_layout *l)
 {
     if (!l->in_lru) return;
-    if (l->lru_prev) l->lru_prev->lru_next = l->lru_next;
-    else t->lru_head = l->lru_next;
-    if (l->lru_next) l->lru_next->lru_prev = l->lru_prev;
-    else t->lru_tail = l->lru_prev;
+    if (l->lru_prev)
+        l->lru_prev->lru_next = l->lru_next;
+    else
+        t->lru_head = l->lru_next;
+    if (l->lru_next)
+        l->lru_next->lru_prev = l->lru_prev;
+    else
+        t->lru_tail = l->lru_prev;
     l->lru_prev = l->lru_next = NULL;
     l->in_lru = 0;
 }
@@ -221,25 +227,31 @@ static void lru_push_front(ks_text *t, ks_text_layout *l)
     l->in_lru = 1;
 }
 
+static void drop_line_texture(ks_text_layout *l, line *ln)
+{
+    if (ln->tex) {
+        size_t bytes = (size_t)ln->tex_rect.w * (size_t)ln->tex_rect.h * 4;
+        SDL_DestroyTexture(ln->tex);
+        l->tex_bytes -= bytes;
+        if (l->t) l->t->tex_bytes -= bytes;
+    }
+    ln->tex = NULL;
+    ln->rendered = 0;
+}
+
 static void drop_textures(ks_text_layout *l)
 {
-    for (size_t i = 0; i < l->n_lines; i++) {
-        if (l->lines[i].tex) SDL_DestroyTexture(l->lines[i].tex);
-        l->lines[i].tex = NULL;
-        l->lines[i].rendered = 0;
-    }
-    if (l->t) {
-        l->t->tex_bytes -= l->tex_bytes;
-        lru_unlink(l->t, l);
-    }
-    l->tex_bytes = 0;
+    for (size_t i = 0; i < l->n_lines; i++)
+        drop_line_texture(l, &l->lines[i]);
+    if (l->t) lru_unlink(l->t, l);
 }
 
 /* Evicts textures of the least recently drawn layouts (never keep's)
  * until the budget holds. */
 static void enforce_budget(ks_text *t, const ks_text_layout *keep)
 {
-    while (t->tex_bytes > t->budget && t->lru_tail && t->lru_tail != keep) drop_textures(t->lru_tail);
+    while (t->tex_bytes > t->budget && t->lru_tail && t->lru_tail != keep)
+        drop_textures(t->lru_tail);
 }
 
 /* --- measuring runs ------------------------------------------------------ */
@@ -292,7 +304,8 @@ static void ellipsis_style(ks_text *t, const ks_text_layout *l, size_t from, siz
 
 static void memo_forget(ks_text *t)
 {
-    for (int i = 0; i < MEMO_SLOTS; i++) t->memo[i].valid = 0;
+    for (int i = 0; i < MEMO_SLOTS; i++)
+        t->memo[i].valid = 0;
 }
 
 /* Splits [from, to) (+ an ellipsis) into runs of one face, weight and span
@@ -311,7 +324,8 @@ static struct memo *measure_runs(ks_text *t, ks_text_layout *l, size_t from, siz
     size_t i = from;
     while (i < to) {
         size_t j = i + 1;
-        while (j < to && l->face[j] == l->face[i] && l->bold[j] == l->bold[i] && l->span[j] == l->span[i]) j++;
+        while (j < to && l->face[j] == l->face[i] && l->bold[j] == l->bold[i] && l->span[j] == l->span[i])
+            j++;
         run r = {(uint32_t)i, (uint32_t)j, l->face[i], l->bold[i], 0, l->span[i], x, 0, 0};
         const char *s = encode(t, l, i, j);
         TTF_Font *f = s ? ks_fonts_get(t->fonts, r.face, l->size, r.bold, NULL) : NULL;
@@ -368,7 +382,6 @@ static int aligned_x(const ks_text_layout *l, const line *ln, ks_text_align alig
     return align == KS_ALIGN_CENTER ? slack / 2 : align == KS_ALIGN_RIGHT ? slack : 0;
 }
 
-
 static int invisible(uint32_t cp)
 {
     utf8proc_category_t cat = utf8proc_category((utf8proc_int32_t)cp);
@@ -392,7 +405,8 @@ static void assign_faces(ks_text *t, ks_text_layout *l, uint8_t *next_strong)
     size_t i = 0;
     while (i < l->n) {
         size_t j = i + 1;
-        while (j < l->n && !(l->flags[j] & KS_LB_GRAPHEME)) j++;
+        while (j < l->n && !(l->flags[j] & KS_LB_GRAPHEME))
+            j++;
         uint32_t cp = l->cps[i];
         ks_lb_script s = ks_linebreak_script(cp);
         int want;
@@ -446,8 +460,10 @@ static void list_add(ks_text *t, ks_text_layout *l)
 
 static void list_remove(ks_text *t, ks_text_layout *l)
 {
-    if (l->all_prev) l->all_prev->all_next = l->all_next;
-    else t->all = l->all_next;
+    if (l->all_prev)
+        l->all_prev->all_next = l->all_next;
+    else
+        t->all = l->all_next;
     if (l->all_next) l->all_next->all_prev = l->all_prev;
     l->all_prev = l->all_next = NULL;
 }
@@ -470,9 +486,8 @@ void ks_text_layout_destroy(ks_text_layout *l)
 }
 
 ks_status ks_text_layout_spans(ks_text *t, const ks_text_span *spans, size_t n_spans,
-                               const ks_text_style *base, int max_width, int max_lines,
-                               int line_height_pct, ks_text_align align, ks_text_layout **out,
-                               ks_error *err)
+                               const ks_text_style *base, int max_width, int max_lines, int line_height_pct,
+                               ks_text_align align, ks_text_layout **out, ks_error *err)
 {
     ks_status st = KS_OK;
     ks_text_layout *l = NULL;
@@ -482,9 +497,10 @@ ks_status ks_text_layout_spans(ks_text *t, const ks_text_span *spans, size_t n_s
     *out = NULL;
     if (!t || !base) return ks_error_set(err, KS_ERR_INVALID, "text layout: no engine or no style");
     if (base->size_px < 1 || base->size_px > MAX_SIZE_PX)
-        return ks_error_set(err, KS_ERR_INVALID, "text layout: size %d px is out of range 1..%d", base->size_px,
-                            MAX_SIZE_PX);
-    if (n_spans > 65535) return ks_error_set(err, KS_ERR_TOO_LARGE, "text layout: %zu spans (at most 65535)", n_spans);
+        return ks_error_set(err, KS_ERR_INVALID, "text layout: size %d px is out of range 1..%d",
+                            base->size_px, MAX_SIZE_PX);
+    if (n_spans > 65535)
+        return ks_error_set(err, KS_ERR_TOO_LARGE, "text layout: %zu spans (at most 65535)", n_spans);
     size_t total = 0;
     for (size_t i = 0; i < n_spans; i++) {
         if (!spans[i].text && spans[i].len)
@@ -538,8 +554,10 @@ ks_status ks_text_layout_spans(ks_text *t, const ks_text_span *spans, size_t n_s
     /* Text. */
     size_t off = 0;
     for (size_t i = 0; i < n_spans; i++) {
-        size_t k = ks_linebreak_decode(spans[i].text, spans[i].len, l->cps + l->n, l->src + l->n, (uint32_t)off);
-        for (size_t j = l->n; j < l->n + k; j++) l->span[j] = (uint16_t)i;
+        size_t k =
+            ks_linebreak_decode(spans[i].text, spans[i].len, l->cps + l->n, l->src + l->n, (uint32_t)off);
+        for (size_t j = l->n; j < l->n + k; j++)
+            l->span[j] = (uint16_t)i;
         l->n += k;
         off += spans[i].len;
     }
@@ -550,8 +568,8 @@ ks_status ks_text_layout_spans(ks_text *t, const ks_text_span *spans, size_t n_s
     /* Lines. */
     fit_ctx fc = {t, l};
     memo_forget(t);
-    st = ks_linebreak_fit(l->flags, l->n, max_width, max_lines, fit_measure, fit_advance, &fc, &fitted, &n_fitted,
-                          err);
+    st = ks_linebreak_fit(l->flags, l->n, max_width, max_lines, fit_measure, fit_advance, &fc, &fitted,
+                          &n_fitted, err);
     if (st) {
         if (err) ks_error_prefix(err, "text layout (%d px)", l->size);
         goto out;
@@ -570,7 +588,8 @@ ks_status ks_text_layout_spans(ks_text *t, const ks_text_span *spans, size_t n_s
         ln->ellipsis = fitted[k].ellipsis;
         struct memo *mr = measure_runs(t, l, ln->start, ln->end, ln->ellipsis);
         if (!mr) {
-            st = ks_error_set(err, KS_ERR_IO, "text layout (%d px): measuring failed: %s", l->size, TTF_GetError());
+            st = ks_error_set(err, KS_ERR_IO, "text layout (%d px): measuring failed: %s", l->size,
+                              TTF_GetError());
             goto out;
         }
         int w = mr->w;
@@ -587,7 +606,8 @@ ks_status ks_text_layout_spans(ks_text *t, const ks_text_span *spans, size_t n_s
         ln->baseline = ln->y + l->baseline_off;
         if (w > l->width) l->width = w;
     }
-    for (size_t k = 0; k < n_fitted; k++) l->lines[k].x = aligned_x(l, &l->lines[k], align);
+    for (size_t k = 0; k < n_fitted; k++)
+        l->lines[k].x = aligned_x(l, &l->lines[k], align);
     l->height = (int)n_fitted * l->line_h;
 out:
     memo_forget(t);
@@ -608,10 +628,22 @@ ks_status ks_text_layout_plain(ks_text *t, const char *utf8, const ks_text_style
     return ks_text_layout_spans(t, &sp, 1, style, max_width, max_lines, 0, align, out, err);
 }
 
-int ks_text_layout_width(const ks_text_layout *l) { return l ? l->width : 0; }
-int ks_text_layout_height(const ks_text_layout *l) { return l ? l->height : 0; }
-size_t ks_text_layout_lines(const ks_text_layout *l) { return l ? l->n_lines : 0; }
-int ks_text_layout_baseline(const ks_text_layout *l) { return l ? l->baseline_off : 0; }
+int ks_text_layout_width(const ks_text_layout *l)
+{
+    return l ? l->width : 0;
+}
+int ks_text_layout_height(const ks_text_layout *l)
+{
+    return l ? l->height : 0;
+}
+size_t ks_text_layout_lines(const ks_text_layout *l)
+{
+    return l ? l->n_lines : 0;
+}
+int ks_text_layout_baseline(const ks_text_layout *l)
+{
+    return l ? l->baseline_off : 0;
+}
 
 /* --- rendering ----------------------------------------------------------- */
 
@@ -675,7 +707,7 @@ static int render_line(ks_text *t, ks_text_layout *l, size_t k)
     int rc = -1;
     SDL_Surface *canvas = NULL, *sub = NULL;
     int minx = 0, miny = 0, maxx = 0, maxy = 0, any = 0;
-    int ul_y = l->size / 10 > 1 ? l->size / 10 : 1;     /* underline below the baseline */
+    int ul_y = l->size / 10 > 1 ? l->size / 10 : 1; /* underline below the baseline */
     int ul_h = l->size / 14 > 1 ? l->size / 14 : 1;
 
     ln->rendered = 1;
@@ -750,12 +782,14 @@ static int render_line(ks_text *t, ks_text_layout *l, size_t k)
         if (c.a == 0) c.a = 255;
         fill(canvas, (SDL_Rect){r->x - minx, ul_y - miny, r->adv, ul_h}, c);
     }
-    for (size_t i = 0; i < np; i++) composite(canvas, pieces[i].s, pieces[i].x - minx, pieces[i].y - miny);
+    for (size_t i = 0; i < np; i++)
+        composite(canvas, pieces[i].s, pieces[i].x - minx, pieces[i].y - miny);
 
     /* Crop to the ink: CJK faces report tall ascents, most rows are empty. */
     int cx0 = canvas->w, cy0 = canvas->h, cx1 = -1, cy1 = -1;
     for (int y = 0; y < canvas->h; y++) {
-        const Uint32 *row = (const Uint32 *)((const Uint8 *)canvas->pixels + (size_t)y * (size_t)canvas->pitch);
+        const Uint32 *row =
+            (const Uint32 *)((const Uint8 *)canvas->pixels + (size_t)y * (size_t)canvas->pitch);
         for (int x = 0; x < canvas->w; x++) {
             if (!(row[x] >> 24)) continue;
             if (x < cx0) cx0 = x;
@@ -783,7 +817,8 @@ static int render_line(ks_text *t, ks_text_layout *l, size_t k)
     rc = 0;
 out:
     if (rc != 0) log_error_limited(t, "rendering a line of text failed", SDL_GetError());
-    for (size_t i = 0; i < np; i++) SDL_FreeSurface(pieces[i].s);
+    for (size_t i = 0; i < np; i++)
+        SDL_FreeSurface(pieces[i].s);
     free(pieces);
     SDL_FreeSurface(sub);
     SDL_FreeSurface(canvas);
@@ -812,6 +847,7 @@ static void draw_aligned(ks_text_layout *l, int x, int y, Uint8 alpha, ks_text_a
         lru_push_front(t, l);
     }
     int pad = l->size; /* ink may reach beyond the line box */
+    size_t first_vis = l->n_lines, last_vis = 0;
     for (size_t k = 0; k < l->n_lines; k++) {
         line *ln = &l->lines[k];
         int top = y + ln->y - pad, bottom = y + ln->y + l->line_h + pad;
@@ -820,6 +856,8 @@ static void draw_aligned(ks_text_layout *l, int x, int y, Uint8 alpha, ks_text_a
             bottom = top + ln->tex_rect.h;
         }
         if (bottom <= vis.y || top >= vis.y + vis.h) continue; /* off screen: not rendered either */
+        if (k < first_vis) first_vis = k;
+        last_vis = k;
         if (!ln->rendered) {
             render_line(t, l, k);
             if (l->tex_bytes && !l->in_lru) lru_push_front(t, l);
@@ -831,6 +869,13 @@ static void draw_aligned(ks_text_layout *l, int x, int y, Uint8 alpha, ks_text_a
         SDL_RenderCopy(t->r, ln->tex, NULL, &dst);
     }
     enforce_budget(t, l);
+    /* Still over: this layout alone is too big (a long article scrolled
+     * through); keep only the lines on screen now. */
+    if (t->tex_bytes > t->budget) {
+        for (size_t k = 0; k < l->n_lines; k++)
+            if (k < first_vis || k > last_vis) drop_line_texture(l, &l->lines[k]);
+        if (!l->tex_bytes) lru_unlink(t, l);
+    }
 }
 
 void ks_text_layout_draw(ks_text *t, ks_text_layout *l, int x, int y, Uint8 alpha)
@@ -895,11 +940,14 @@ SDL_Rect ks_text_layout_caret(ks_text_layout *l, size_t off)
         size_t lo = 0, hi = l->n;
         while (lo < hi) {
             size_t mid = (lo + hi) / 2;
-            if (l->src[mid] <= off) lo = mid + 1;
-            else hi = mid;
+            if (l->src[mid] <= off)
+                lo = mid + 1;
+            else
+                hi = mid;
         }
         c = lo ? lo - 1 : 0;
-        while (c > 0 && !(l->flags[c] & KS_LB_GRAPHEME)) c--;
+        while (c > 0 && !(l->flags[c] & KS_LB_GRAPHEME))
+            c--;
     }
     const line *ln = &l->lines[line_of(l, c)];
     r.x = caret_x(l->t, l, ln, c < ln->end ? c : ln->end);
@@ -946,14 +994,18 @@ int ks_text_layout_line_info(const ks_text_layout *l, size_t i, ks_text_line_inf
     return 0;
 }
 
-size_t ks_text_layout_runs(const ks_text_layout *l) { return l ? l->n_runs : 0; }
+size_t ks_text_layout_runs(const ks_text_layout *l)
+{
+    return l ? l->n_runs : 0;
+}
 
 int ks_text_layout_run_info(const ks_text_layout *l, size_t i, ks_text_run_info *out)
 {
     if (!l || i >= l->n_runs) return -1;
     const run *r = &l->runs[i];
     size_t k = 0;
-    while (k + 1 < l->n_lines && i >= l->lines[k + 1].run0) k++;
+    while (k + 1 < l->n_lines && i >= l->lines[k + 1].run0)
+        k++;
     out->line = k;
     out->byte_start = l->src[r->start];
     out->byte_end = r->ellipsis ? out->byte_start : l->src[r->end];
@@ -966,7 +1018,10 @@ int ks_text_layout_run_info(const ks_text_layout *l, size_t i, ks_text_run_info 
     return 0;
 }
 
-ks_fonts *ks_text_fonts(ks_text *t) { return t ? t->fonts : NULL; }
+ks_fonts *ks_text_fonts(ks_text *t)
+{
+    return t ? t->fonts : NULL;
+}
 
 void ks_text_font_metrics(ks_text *t, const ks_text_style *style, int line_height_pct, ks_text_metrics *out)
 {
@@ -980,22 +1035,29 @@ void ks_text_font_metrics(ks_text *t, const ks_text_style *style, int line_heigh
 static uint64_t key_hash(const char *s, size_t len, const ks_text_style *st, int max_width, int max_lines)
 {
     uint64_t h = 1469598103934665603ull;
-    for (size_t i = 0; i < len; i++) h = (h ^ (unsigned char)s[i]) * 1099511628211ull;
+    for (size_t i = 0; i < len; i++)
+        h = (h ^ (unsigned char)s[i]) * 1099511628211ull;
     uint32_t vals[] = {(uint32_t)st->size_px, st->bold ? 1u : 0u, (uint32_t)max_width, (uint32_t)max_lines,
                        ((uint32_t)st->color.r << 24) | ((uint32_t)st->color.g << 16) |
                            ((uint32_t)st->color.b << 8) | st->color.a};
-    for (size_t i = 0; i < sizeof vals / sizeof vals[0]; i++) h = (h ^ vals[i]) * 1099511628211ull;
+    for (size_t i = 0; i < sizeof vals / sizeof vals[0]; i++)
+        h = (h ^ vals[i]) * 1099511628211ull;
     if (st->locale)
-        for (const char *p = st->locale; *p; p++) h = (h ^ (unsigned char)*p) * 1099511628211ull;
+        for (const char *p = st->locale; *p; p++)
+            h = (h ^ (unsigned char)*p) * 1099511628211ull;
     return h;
 }
 
 static void entry_unlink(ks_text *t, centry *e)
 {
-    if (e->prev) e->prev->next = e->next;
-    else t->e_head = e->next;
-    if (e->next) e->next->prev = e->prev;
-    else t->e_tail = e->prev;
+    if (e->prev)
+        e->prev->next = e->next;
+    else
+        t->e_head = e->next;
+    if (e->next)
+        e->next->prev = e->prev;
+    else
+        t->e_tail = e->prev;
     e->prev = e->next = NULL;
 }
 
@@ -1011,7 +1073,8 @@ static void entry_push_front(ks_text *t, centry *e)
 static void entry_destroy(ks_text *t, centry *e)
 {
     centry **pp = &t->buckets[e->hash & (t->n_buckets - 1)];
-    while (*pp && *pp != e) pp = &(*pp)->hnext;
+    while (*pp && *pp != e)
+        pp = &(*pp)->hnext;
     if (*pp) *pp = e->hnext;
     entry_unlink(t, e);
     ks_text_layout_destroy(e->layout);
@@ -1090,7 +1153,8 @@ static ks_text_layout *cached_layout(ks_text *t, const char *utf8, const ks_text
     t->buckets[h & (t->n_buckets - 1)] = e;
     entry_push_front(t, e);
     t->n_entries++;
-    while (t->n_entries > t->max_entries && t->e_tail && t->e_tail != e) entry_destroy(t, t->e_tail);
+    while (t->n_entries > t->max_entries && t->e_tail && t->e_tail != e)
+        entry_destroy(t, t->e_tail);
     if (t->n_entries > t->n_buckets) grow_buckets(t);
     return l;
 }
@@ -1164,8 +1228,10 @@ ks_status ks_text_create(SDL_Renderer *r, ks_text **out, ks_error *err)
 void ks_text_flush_cache(ks_text *t)
 {
     if (!t) return;
-    while (t->e_head) entry_destroy(t, t->e_head);
-    for (ks_text_layout *l = t->all; l; l = l->all_next) drop_textures(l);
+    while (t->e_head)
+        entry_destroy(t, t->e_head);
+    for (ks_text_layout *l = t->all; l; l = l->all_next)
+        drop_textures(l);
 }
 
 void ks_text_set_renderer(ks_text *t, SDL_Renderer *r)
@@ -1187,7 +1253,8 @@ void ks_text_destroy(ks_text *t)
     }
     free(t->buckets);
     free(t->scratch);
-    for (int i = 0; i < MEMO_SLOTS; i++) free(t->memo[i].runs);
+    for (int i = 0; i < MEMO_SLOTS; i++)
+        free(t->memo[i].runs);
     ks_fonts_destroy(t->fonts);
     free(t);
 }

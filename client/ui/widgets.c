@@ -73,7 +73,10 @@ void ks_widget_button(ks_ui *ui, SDL_Rect r, ks_button_kind kind, ks_icon icon, 
     }
     int x = r.x + (r.w - total) / 2;
     if (iw) ks_ui_icon(ui, icon, x, r.y + (r.h - iw) / 2, iw, fg);
-    if (tw) ks_ui_text(ui, label, &st, x + iw + gap, r.y + (r.h - th) / 2, tw, 1, KS_ALIGN_LEFT, 255, NULL, NULL);
+    /* the label may use all the room left, so measuring and drawing never
+     * disagree by a pixel into an ellipsis */
+    if (tw) ks_ui_text(ui, label, &st, x + iw + gap, r.y + (r.h - th) / 2, r.x + r.w - (x + iw + gap), 1, KS_ALIGN_LEFT,
+                       255, NULL, NULL);
 }
 
 /* ---- cards, tiles, rows ---- */
@@ -139,6 +142,7 @@ void ks_widget_tile(ks_ui *ui, SDL_Rect r, const char *title, const char *captio
     char mono[8];
     monogram(title, mono);
     ks_text_style ms = ks_ui_style(ui, KS_TYPE_TITLE, 1, ks_widget_hue(ui, hue, 1));
+    ms.size_px = disc * 48 / 100; /* a CJK character fills its em: keep it inside the disc */
     int mw = 0, mh = 0;
     ks_ui_text_size(ui, mono, &ms, 0, 1, &mw, &mh);
     if (mono[0]) {

@@ -45,8 +45,7 @@ enum {
  * CR become LF, a tab becomes a space, other C0/C1 controls and DEL are
  * dropped. src_off[k] (may be NULL) receives base_off + the byte offset in
  * utf8 where code point k came from. Returns the number of code points. */
-size_t ks_linebreak_decode(const char *utf8, size_t len, uint32_t *cps, uint32_t *src_off,
-                           uint32_t base_off);
+size_t ks_linebreak_decode(const char *utf8, size_t len, uint32_t *cps, uint32_t *src_off, uint32_t base_off);
 
 /* Fills flags[0..n] (n + 1 entries) for the n code points. */
 void ks_linebreak_analyze(const uint32_t *cps, size_t n, uint8_t *flags);
@@ -89,7 +88,7 @@ typedef int (*ks_lb_advance_fn)(void *user, size_t i);
  * Empty text gives one empty line; a trailing newline gives an empty last
  * line. *lines is malloc'ed: free(). */
 ks_status ks_linebreak_fit(const uint8_t *flags, size_t n, int max_width, int max_lines,
-                           ks_lb_measure_fn measure, ks_lb_advance_fn advance, void *user,
-                           ks_lb_line **lines, size_t *n_lines, ks_error *err);
+                           ks_lb_measure_fn measure, ks_lb_advance_fn advance, void *user, ks_lb_line **lines,
+                           size_t *n_lines, ks_error *err);
 
 #endif

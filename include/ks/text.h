@@ -68,10 +68,10 @@ void ks_text_set_renderer(ks_text *t, SDL_Renderer *r);
 typedef enum ks_text_align { KS_ALIGN_LEFT, KS_ALIGN_CENTER, KS_ALIGN_RIGHT } ks_text_align;
 
 typedef struct ks_text_style {
-    int size_px;          /* pixel size of the em */
+    int size_px; /* pixel size of the em */
     int bold;
     SDL_Color color;
-    const char *locale;   /* "zh-Hant" picks Traditional glyph forms; NULL = zh-Hans/Latin */
+    const char *locale; /* "zh-Hant" picks Traditional glyph forms; NULL = zh-Hans/Latin */
 } ks_text_style;
 
 /* One run of rich text: a piece of a paragraph with its own weight/colour.
@@ -83,7 +83,7 @@ typedef struct ks_text_span {
     size_t len;
     int bold;
     SDL_Color color;
-    int link;             /* -1 when not a link */
+    int link; /* -1 when not a link */
 } ks_text_span;
 
 /* A laid-out paragraph: lines broken to max_width. Owned by the caller:
@@ -96,9 +96,8 @@ typedef struct ks_text_layout ks_text_layout;
  * end only at newlines). Lines are aligned inside max_width (or inside the
  * widest line when max_width <= 0). */
 ks_status ks_text_layout_spans(ks_text *t, const ks_text_span *spans, size_t n_spans,
-                               const ks_text_style *base, int max_width, int max_lines,
-                               int line_height_pct, ks_text_align align, ks_text_layout **out,
-                               ks_error *err);
+                               const ks_text_style *base, int max_width, int max_lines, int line_height_pct,
+                               ks_text_align align, ks_text_layout **out, ks_error *err);
 /* Shorthand for one plain span. */
 ks_status ks_text_layout_plain(ks_text *t, const char *utf8, const ks_text_style *style, int max_width,
                                int max_lines, ks_text_align align, ks_text_layout **out, ks_error *err);
@@ -121,8 +120,8 @@ int ks_text_layout_hit(const ks_text_layout *l, int px, int py);
 void ks_text_draw(ks_text *t, const char *utf8, const ks_text_style *style, int x, int y, int max_width,
                   int max_lines, ks_text_align align, Uint8 alpha, int *w, int *h);
 /* Measures what ks_text_draw would draw, without drawing. */
-void ks_text_measure(ks_text *t, const char *utf8, const ks_text_style *style, int max_width,
-                     int max_lines, int *w, int *h);
+void ks_text_measure(ks_text *t, const char *utf8, const ks_text_style *style, int max_width, int max_lines,
+                     int *w, int *h);
 
 /* Cache figures for the stats file and tests. hits/misses count lookups
  * by ks_text_draw and ks_text_measure; cached_bytes is every line texture

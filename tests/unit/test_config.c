@@ -426,6 +426,7 @@ static void test_pin_rules_never_echo_the_pin(void)
     KS_CHECK(parse_text("{\"technician_pin\": \"123\"}", &cfg, &err) == KS_ERR_INVALID);
     KS_CHECK(parse_text("{\"technician_pin\": \"1234567890123\"}", &cfg, &err) == KS_ERR_INVALID);
     expect_invalid("{\"technician_pin_hash\": \"plain\"}", "'technician_pin_hash'", "$argon2id$");
+    expect_invalid("{\"technician_pin_hash\": \"$argon2id$v=19$m=65536,t=2,p=1$cut\"}", "'technician_pin_hash'", NULL);
 }
 
 static void test_pin_hash_round_trip(void)

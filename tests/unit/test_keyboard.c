@@ -1017,6 +1017,22 @@ static void test_renders_every_layout_landscape_and_portrait(void)
                     if (!same(pixel(&c, x, y), col->key)) ink++;
             KS_CHECK_MSG(ink > 20, "%s: no label ink on the first key", name);
             KS_CHECK(ks_ui_text_find(c.ui, t.label, &el) == 0 || strcmp(t.action, "char") != 0);
+            /* Every label's ink sits in the middle of its key (tone marks
+             * and punctuation are drawn high or low in their em box). */
+            for (size_t i = 0; i < ks_keyboard_target_count(kb); i++) {
+                ks_keyboard_target_get(kb, i, &t);
+                if (strcmp(t.action, "char") != 0) continue;
+                long sum = 0, cnt = 0;
+                for (int y = t.rect.y + 3; y < t.rect.y + t.rect.h - 3; y++)
+                    for (int x = t.rect.x + t.rect.w / 5; x < t.rect.x + t.rect.w * 7 / 10; x++)
+                        if (!same(pixel(&c, x, y), col->key)) {
+                            sum += y - t.rect.y;
+                            cnt++;
+                        }
+                double cy = cnt ? (double)sum / (double)cnt / t.rect.h : 0;
+                KS_CHECK_MSG(cnt > 0 && cy > 0.3 && cy < 0.7, "%s: label \"%s\" ink centre at %.2f of the key",
+                             name, t.label, cy);
+            }
         }
         ks_keyboard_destroy(kb);
         canvas_close(&c);

@@ -31,7 +31,8 @@ static int fake_measure(void *user, size_t from, size_t to, int ellipsis)
     p->calls++;
     if (p->fail) return -1;
     int w = 0;
-    for (size_t i = from; i < to; i++) w += cp_width(p->cps[i]);
+    for (size_t i = from; i < to; i++)
+        w += cp_width(p->cps[i]);
     return w + (ellipsis ? 10 : 0);
 }
 
@@ -69,7 +70,8 @@ static const char *fit(para *p, int max_width, int max_lines, size_t *n_out)
         for (size_t i = lines[k].start; i < lines[k].end; i++) {
             uint32_t c = p->cps[i];
             /* encode back to UTF-8 */
-            if (c < 0x80) buf[o++] = (char)c;
+            if (c < 0x80)
+                buf[o++] = (char)c;
             else if (c < 0x800) {
                 buf[o++] = (char)(0xC0 | (c >> 6));
                 buf[o++] = (char)(0x80 | (c & 0x3F));
@@ -121,8 +123,8 @@ static void test_hyphen_breaks_between_letters_only(void)
     KS_CHECK_STR(fit(&p, 130, 0, NULL), "state-of-the-|art design");
     /* No break inside "-5" (a minus sign) nor inside "a--b". */
     setup(&p, "go -5 now a--b");
-    KS_CHECK((p.flags[4] & KS_LB_ALLOW) == 0); /* before '5' */
-    KS_CHECK((p.flags[3] & KS_LB_ALLOW) != 0); /* before '-', after a space */
+    KS_CHECK((p.flags[4] & KS_LB_ALLOW) == 0);  /* before '5' */
+    KS_CHECK((p.flags[3] & KS_LB_ALLOW) != 0);  /* before '-', after a space */
     KS_CHECK((p.flags[12] & KS_LB_ALLOW) == 0); /* between the two '-' */
     KS_CHECK((p.flags[13] & KS_LB_ALLOW) == 0); /* "--b": the hyphen is not between letters */
 }
@@ -139,11 +141,16 @@ static void test_grapheme_clusters_are_not_split(void)
 {
     para p;
     /* "e" + combining acute, five times: 10 px per code point. */
-    setup(&p, "e\xCC\x81" "e\xCC\x81" "e\xCC\x81" "e\xCC\x81" "e\xCC\x81");
+    setup(&p, "e\xCC\x81"
+              "e\xCC\x81"
+              "e\xCC\x81"
+              "e\xCC\x81"
+              "e\xCC\x81");
     size_t n = 0;
     ks_lb_line *lines = NULL;
     ks_error err;
-    KS_REQUIRE(ks_linebreak_fit(p.flags, p.n, 30, 0, fake_measure, fake_advance, &p, &lines, &n, &err) == KS_OK);
+    KS_REQUIRE(ks_linebreak_fit(p.flags, p.n, 30, 0, fake_measure, fake_advance, &p, &lines, &n, &err) ==
+               KS_OK);
     KS_CHECK(n == 5);
     for (size_t k = 0; k < n; k++) {
         KS_CHECK(lines[k].end - lines[k].start == 2);
@@ -162,7 +169,8 @@ static void check_cjk_rules_at_every_width(const char *text)
         ks_lb_line *lines = NULL;
         size_t n = 0;
         ks_error err;
-        KS_REQUIRE(ks_linebreak_fit(p.flags, p.n, w, 0, fake_measure, fake_advance, &p, &lines, &n, &err) == KS_OK);
+        KS_REQUIRE(ks_linebreak_fit(p.flags, p.n, w, 0, fake_measure, fake_advance, &p, &lines, &n, &err) ==
+                   KS_OK);
         size_t covered = 0;
         for (size_t k = 0; k < n; k++) {
             KS_CHECK(lines[k].start == covered);
@@ -198,7 +206,8 @@ static void test_cjk_punctuation_rules_win_over_a_too_narrow_width(void)
     ks_lb_line *lines = NULL;
     size_t n = 0;
     ks_error err;
-    KS_REQUIRE(ks_linebreak_fit(p.flags, p.n, 20, 0, fake_measure, fake_advance, &p, &lines, &n, &err) == KS_OK);
+    KS_REQUIRE(ks_linebreak_fit(p.flags, p.n, 20, 0, fake_measure, fake_advance, &p, &lines, &n, &err) ==
+               KS_OK);
     KS_REQUIRE(n == 4);
     KS_CHECK(lines[1].start == 1 && lines[1].end == 3 && lines[1].width == 40);
     KS_CHECK(lines[3].start == 4 && lines[3].end == 6);
@@ -244,8 +253,10 @@ static void test_ascii_punctuation_and_quotes(void)
 static void test_no_break_at_no_break_space(void)
 {
     para p;
-    setup(&p, "pay 100\xC2\xA0" "CHF now");
-    KS_CHECK_STR(fit(&p, 90, 0, NULL), "pay|100\xC2\xA0" "CHF|now");
+    setup(&p, "pay 100\xC2\xA0"
+              "CHF now");
+    KS_CHECK_STR(fit(&p, 90, 0, NULL), "pay|100\xC2\xA0"
+                                       "CHF|now");
 }
 
 static void test_hard_newlines_and_crlf(void)
@@ -300,10 +311,12 @@ static void test_ellipsis_line_fits_even_for_cjk(void)
         ks_lb_line *lines = NULL;
         size_t n = 0;
         ks_error err;
-        KS_REQUIRE(ks_linebreak_fit(p.flags, p.n, w, 2, fake_measure, fake_advance, &p, &lines, &n, &err) == KS_OK);
+        KS_REQUIRE(ks_linebreak_fit(p.flags, p.n, w, 2, fake_measure, fake_advance, &p, &lines, &n, &err) ==
+                   KS_OK);
         KS_CHECK(n <= 2);
         KS_CHECK(lines[n - 1].ellipsis);
-        for (size_t k = 0; k < n; k++) KS_CHECK_MSG(lines[k].width <= w, "w %d line %zu: %d", w, k, lines[k].width);
+        for (size_t k = 0; k < n; k++)
+            KS_CHECK_MSG(lines[k].width <= w, "w %d line %zu: %d", w, k, lines[k].width);
         free(lines);
     }
 }
@@ -316,7 +329,8 @@ static void test_measure_failure_is_reported(void)
     ks_lb_line *lines = NULL;
     size_t n = 0;
     ks_error err = {0};
-    KS_CHECK(ks_linebreak_fit(p.flags, p.n, 50, 0, fake_measure, fake_advance, &p, &lines, &n, &err) == KS_ERR_IO);
+    KS_CHECK(ks_linebreak_fit(p.flags, p.n, 50, 0, fake_measure, fake_advance, &p, &lines, &n, &err) ==
+             KS_ERR_IO);
     KS_CHECK(lines == NULL);
     KS_CHECK(strstr(err.msg, "measuring") != NULL);
 }
@@ -324,7 +338,8 @@ static void test_measure_failure_is_reported(void)
 static void test_decode_replaces_invalid_utf8_and_drops_controls(void)
 {
     uint32_t cps[32], off[32];
-    const char in[] = "a\xFF" "b\x01\tc\xE4\xBD";
+    const char in[] = "a\xFF"
+                      "b\x01\tc\xE4\xBD";
     size_t n = ks_linebreak_decode(in, sizeof in - 1, cps, off, 100);
     KS_REQUIRE(n == 6);
     KS_CHECK(cps[0] == 'a' && off[0] == 100);
@@ -337,9 +352,9 @@ static void test_decode_replaces_invalid_utf8_and_drops_controls(void)
 
 static void test_script_classes_for_font_fallback(void)
 {
-    KS_CHECK(ks_linebreak_script(0x4F60) == KS_SCRIPT_CJK);  /* 你 */
-    KS_CHECK(ks_linebreak_script(0xFF0C) == KS_SCRIPT_CJK);  /* ， */
-    KS_CHECK(ks_linebreak_script(0x3002) == KS_SCRIPT_CJK);  /* 。 */
+    KS_CHECK(ks_linebreak_script(0x4F60) == KS_SCRIPT_CJK); /* 你 */
+    KS_CHECK(ks_linebreak_script(0xFF0C) == KS_SCRIPT_CJK); /* ， */
+    KS_CHECK(ks_linebreak_script(0x3002) == KS_SCRIPT_CJK); /* 。 */
     KS_CHECK(ks_linebreak_script('A') == KS_SCRIPT_OTHER);
     KS_CHECK(ks_linebreak_script('7') == KS_SCRIPT_OTHER);
     KS_CHECK(ks_linebreak_script(0x201C) == KS_SCRIPT_NEUTRAL); /* “ */

@@ -123,8 +123,8 @@ static uint32_t decode1(const char *s, size_t *len)
         return ((uint32_t)(u[0] & 0x0F) << 12) | ((uint32_t)(u[1] & 0x3F) << 6) | (u[2] & 0x3F);
     }
     *len = 4;
-    return ((uint32_t)(u[0] & 0x07) << 18) | ((uint32_t)(u[1] & 0x3F) << 12) | ((uint32_t)(u[2] & 0x3F) << 6) |
-           (u[3] & 0x3F);
+    return ((uint32_t)(u[0] & 0x07) << 18) | ((uint32_t)(u[1] & 0x3F) << 12) |
+           ((uint32_t)(u[2] & 0x3F) << 6) | (u[3] & 0x3F);
 }
 
 /* --- fallback ------------------------------------------------------------ */
@@ -142,15 +142,16 @@ static void check_every_glyph_provided(ks_text *t, ks_text_layout *l, const char
             uint32_t cp = decode1(text + b, &n);
             TTF_Font *f = ks_fonts_get(fonts, ri.face, size, ri.bold, NULL);
             KS_REQUIRE(f != NULL);
-            KS_CHECK_MSG(TTF_GlyphIsProvided32(f, cp), "U+%04X drawn with face %d (%s) that lacks it", (unsigned)cp,
-                         ri.face, ks_fonts_face_family(fonts, ri.face));
+            KS_CHECK_MSG(TTF_GlyphIsProvided32(f, cp), "U+%04X drawn with face %d (%s) that lacks it",
+                         (unsigned)cp, ri.face, ks_fonts_face_family(fonts, ri.face));
             if (cp >= 0x4E00 && cp <= 0x9FFF) {
                 KS_CHECK_MSG(ri.face == want_cjk_face, "U+%04X in face %d, want %d", (unsigned)cp, ri.face,
                              want_cjk_face);
                 cjk++;
             }
             if ((cp >= 'a' && cp <= 'z') || (cp >= 'A' && cp <= 'Z')) {
-                KS_CHECK_MSG(ri.face == KS_FACE_LATIN, "'%c' in face %d, not the Latin face", (char)cp, ri.face);
+                KS_CHECK_MSG(ri.face == KS_FACE_LATIN, "'%c' in face %d, not the Latin face", (char)cp,
+                             ri.face);
                 latin++;
             }
             b += n;
@@ -216,6 +217,43 @@ static void test_ideographs_take_the_locale_variant_faces(void)
     canvas_close(&c);
 }
 
+static void test_code_point_outside_both_faces_uses_a_fontconfig_fallback(void)
+{
+    canvas c;
+    canvas_open(&c, 300, 80, NULL);
+    /* U+1D49C MATHEMATICAL SCRIPT CAPITAL A: only DejaVu Math TeX Gyre has
+     * it here. U+0E01 (Thai): no installed font has it. */
+    const char *text = "A \xF0\x9D\x92\x9C B \xE0\xB8\x81";
+    ks_text_style st = style(28, "en");
+    ks_text_layout *l = NULL;
+    ks_error err;
+    KS_REQUIRE(ks_text_layout_plain(c.t, text, &st, 0, 0, KS_ALIGN_LEFT, &l, &err) == KS_OK);
+    ks_fonts *f = ks_text_fonts(c.t);
+    KS_CHECK(ks_fonts_face_count(f) == KS_FACE_FIRST_FALLBACK + 1);
+    int found = 0;
+    for (size_t i = 0; i < ks_text_layout_runs(l); i++) {
+        ks_text_run_info ri;
+        ks_text_layout_run_info(l, i, &ri);
+        if (ri.byte_start == 2) {
+            found = 1;
+            KS_CHECK(ri.face == KS_FACE_FIRST_FALLBACK);
+            KS_CHECK(ri.byte_end == 6 || ri.byte_end == 7); /* the space after may join it */
+            TTF_Font *font = ks_fonts_get(f, ri.face, 28, 0, NULL);
+            KS_CHECK(font && TTF_GlyphIsProvided32(font, 0x1D49C));
+        }
+    }
+    KS_CHECK(found);
+    const char *fam = ks_fonts_face_family(f, KS_FACE_FIRST_FALLBACK);
+    KS_CHECK_MSG(fam && strstr(fam, "Math"), "fallback family %s", fam ? fam : "(none)");
+    ks_text_layout_draw(c.t, l, 10, 10, 255);
+    ks_text_layout_destroy(l);
+    /* Laying it out again finds no new face (the miss is remembered). */
+    KS_REQUIRE(ks_text_layout_plain(c.t, text, &st, 0, 0, KS_ALIGN_LEFT, &l, &err) == KS_OK);
+    KS_CHECK(ks_fonts_face_count(f) == KS_FACE_FIRST_FALLBACK + 1);
+    ks_text_layout_destroy(l);
+    canvas_close(&c);
+}
+
 /* --- wrapping ------------------------------------------------------------ */
 
 static void test_latin_wraps_at_spaces_within_the_width(void)
@@ -247,8 +285,8 @@ static void test_latin_wraps_at_spaces_within_the_width(void)
             ks_text_layout_line_info(l, i + 1, &next);
             char buf[256];
             size_t wl = strcspn(text + next.byte_start, " ");
-            snprintf(buf, sizeof buf, "%.*s %.*s", (int)(li.byte_end - li.byte_start), text + li.byte_start, (int)wl,
-                     text + next.byte_start);
+            snprintf(buf, sizeof buf, "%.*s %.*s", (int)(li.byte_end - li.byte_start), text + li.byte_start,
+                     (int)wl, text + next.byte_start);
             int w = 0, h = 0;
             ks_text_measure(c.t, buf, &st, 0, 0, &w, &h);
             KS_CHECK_MSG(w > 180, "\"%s\" is %d px: it fitted on one line", buf, w);
@@ -264,8 +302,9 @@ static void test_cjk_never_starts_a_line_with_comma_or_full_stop(void)
 {
     canvas c;
     canvas_open(&c, 480, 600, NULL);
-    const char *text = "您好，欢迎使用自助服务终端。请选择您需要办理的业务，如需帮助，请按屏幕下方的“人工服务”按钮，"
-                       "工作人员会尽快为您服务。谢谢您的耐心等待。";
+    const char *text =
+        "您好，欢迎使用自助服务终端。请选择您需要办理的业务，如需帮助，请按屏幕下方的“人工服务”按钮，"
+        "工作人员会尽快为您服务。谢谢您的耐心等待。";
     ks_text_style st = style(24, "zh-Hans");
     int bad = 0, lines_total = 0;
     for (int w = 100; w <= 460; w += 9) {
@@ -314,7 +353,8 @@ static void test_max_lines_end_with_an_ellipsis_within_the_width(void)
             ks_text_style st = style(24, k == 1 ? "zh-Hans" : "en");
             ks_text_layout *l = NULL;
             ks_error err;
-            KS_REQUIRE(ks_text_layout_plain(c.t, texts[k], &st, 220, lines, KS_ALIGN_LEFT, &l, &err) == KS_OK);
+            KS_REQUIRE(ks_text_layout_plain(c.t, texts[k], &st, 220, lines, KS_ALIGN_LEFT, &l, &err) ==
+                       KS_OK);
             KS_CHECK(ks_text_layout_lines(l) == (size_t)lines);
             ks_text_line_info li;
             KS_REQUIRE(ks_text_layout_line_info(l, (size_t)lines - 1, &li) == 0);
@@ -398,8 +438,8 @@ static void test_drawing_the_same_text_twice_is_one_miss_then_one_hit(void)
                 if (left < 0) left = x;
                 right = x;
             }
-    KS_CHECK_MSG(left >= 100 + (200 - mw) / 2 - 2 && right <= 100 + (200 + mw) / 2 + 2, "ink %d..%d, width %d", left,
-                 right, mw);
+    KS_CHECK_MSG(left >= 100 + (200 - mw) / 2 - 2 && right <= 100 + (200 + mw) / 2 + 2,
+                 "ink %d..%d, width %d", left, right, mw);
     ks_text_flush_cache(c.t);
     ks_text_get_stats(c.t, &s);
     KS_CHECK(s.cached_layouts == 0 && s.cached_bytes == 0);
@@ -435,6 +475,41 @@ static void test_texture_budget_evicts_least_recently_drawn(void)
     canvas_close(&c);
 }
 
+static void test_a_long_layout_scrolled_through_keeps_only_visible_lines(void)
+{
+    canvas c;
+    ks_text_options opt = {0};
+    opt.texture_budget = 400 * 1024; /* a screenful, a fifth of the article */
+    canvas_open(&c, 400, 200, &opt);
+    char text[8192];
+    size_t o = 0;
+    for (int i = 0; i < 60 && o + 100 < sizeof text; i++)
+        o += (size_t)snprintf(text + o, sizeof text - o, "第%d段：请携带有效身份证件到任一网点柜台办理。", i);
+    ks_text_style st = style(24, "zh-Hans");
+    ks_text_layout *l = NULL;
+    ks_error err;
+    KS_REQUIRE(ks_text_layout_plain(c.t, text, &st, 380, 0, KS_ALIGN_LEFT, &l, &err) == KS_OK);
+    KS_REQUIRE(ks_text_layout_lines(l) > 40);
+    ks_text_stats s;
+    for (int scroll = 0; scroll < ks_text_layout_height(l); scroll += 50) {
+        ks_text_layout_draw(c.t, l, 10, -scroll, 255);
+        ks_text_get_stats(c.t, &s);
+        KS_CHECK_MSG(s.cached_bytes <= opt.texture_budget, "%zu bytes at scroll %d", s.cached_bytes, scroll);
+        KS_CHECK(s.cached_bytes > 0);
+    }
+    /* Lines evicted earlier come back when scrolled to again. */
+    SDL_SetRenderDrawColor(c.r, 255, 255, 255, 255);
+    SDL_RenderClear(c.r);
+    ks_text_layout_draw(c.t, l, 10, -40, 255);
+    KS_CHECK(ink_top(c.s, 0, 400, 0, 200) >= 0 && ink_top(c.s, 0, 400, 0, 200) < 20);
+    KS_CHECK(ink_bottom(c.s, 0, 400, 0, 200) > 180);
+    KS_CHECK(ks_text_layout_height(l) * 380 * 4 > 4 * (int)opt.texture_budget);
+    ks_text_layout_destroy(l);
+    ks_text_get_stats(c.t, &s);
+    KS_CHECK(s.cached_bytes == 0);
+    canvas_close(&c);
+}
+
 static void test_open_fonts_stay_within_the_cap(void)
 {
     canvas c;
@@ -464,7 +539,8 @@ static void test_missing_font_names_the_packages_to_install(void)
         ks_status st = ks_text_create_with(NULL, &opt, &t, &err);
         KS_CHECK_MSG(st == KS_ERR_NOT_FOUND, "%s: status %d", slots[i], (int)st);
         KS_CHECK(t == NULL);
-        KS_CHECK_MSG(strstr(err.msg, "fonts-noto-cjk") && strstr(err.msg, "fonts-dejavu-core"), "%s", err.msg);
+        KS_CHECK_MSG(strstr(err.msg, "fonts-noto-cjk") && strstr(err.msg, "fonts-dejavu-core"), "%s",
+                     err.msg);
         KS_CHECK_MSG(strstr(err.msg, "No Such Family KS Test") != NULL, "%s", err.msg);
         if (i == 0) fprintf(stderr, "     message: %s\n", err.msg);
     }
@@ -508,7 +584,8 @@ static void test_layout_hit_finds_the_link_span(void)
     /* The link is underlined: ink in the link's columns a little below the baseline. */
     int base = 20 + ks_text_layout_baseline(l);
     int under = 0;
-    for (int y = base + 1; y <= base + 22 / 5; y++) under += dark(c.s, 10 + (link_x0 + link_x1) / 2, y) > 96;
+    for (int y = base + 1; y <= base + 22 / 5; y++)
+        under += dark(c.s, 10 + (link_x0 + link_x1) / 2, y) > 96;
     KS_CHECK(under > 0);
     ks_text_layout_destroy(l);
     canvas_save(&c, "link");
@@ -530,8 +607,8 @@ static void test_caret_moves_right_and_offset_at_inverts_it(void)
         SDL_Rect r = ks_text_layout_caret(l, offs[i]);
         KS_CHECK_MSG(r.x > prev, "caret at %zu: x %d after %d", offs[i], r.x, prev);
         KS_CHECK(r.h == ks_text_layout_height(l) && r.w >= 1);
-        KS_CHECK_MSG(ks_text_layout_offset_at(l, r.x, r.h / 2) == offs[i], "offset_at(%d) = %zu, want %zu", r.x,
-                     ks_text_layout_offset_at(l, r.x, r.h / 2), offs[i]);
+        KS_CHECK_MSG(ks_text_layout_offset_at(l, r.x, r.h / 2) == offs[i], "offset_at(%d) = %zu, want %zu",
+                     r.x, ks_text_layout_offset_at(l, r.x, r.h / 2), offs[i]);
         prev = r.x;
     }
     KS_CHECK(ks_text_layout_caret(l, 13).x == ks_text_layout_width(l));
@@ -601,7 +678,8 @@ static void test_latin_and_cjk_runs_share_the_baseline(void)
     KS_REQUIRE(rc.width > 0);
     int c_bottom = ink_bottom(c.s, ox + rc.x, ox + rc.x + rc.width, 0, c.s->h);
     int c_top = ink_top(c.s, ox + rc.x, ox + rc.x + rc.width, 0, c.s->h);
-    KS_CHECK_MSG(c_bottom > base && c_bottom <= base + size / 5, "CJK ends at %d, baseline %d", c_bottom, base);
+    KS_CHECK_MSG(c_bottom > base && c_bottom <= base + size / 5, "CJK ends at %d, baseline %d", c_bottom,
+                 base);
     KS_CHECK_MSG(c_top < h_top + size / 8 && c_top > h_top - size / 4, "CJK top %d, H top %d", c_top, h_top);
     /* Everything inside the line box plus a little. */
     KS_CHECK(ink_top(c.s, 0, c.s->w, 0, c.s->h) >= oy - size / 8);
@@ -641,10 +719,11 @@ static void test_samples_for_review(void)
     title.bold = 1;
     ks_text_draw(c.t, "银行卡 Cards · 帮助中心", &title, 30, 20, 840, 1, KS_ALIGN_LEFT, 255, NULL, NULL);
     ks_text_style body = style(24, "zh-Hans");
-    ks_text_draw(c.t,
-                 "新卡寄出后一般7个工作日内送达（偏远地区可能需要更长时间）。如果10天后仍未收到，请拨打客服热线"
-                 "95555挂失，并在“我的卡片”中申请补办。",
-                 &body, 30, 90, 560, 0, KS_ALIGN_LEFT, 255, NULL, NULL);
+    ks_text_draw(
+        c.t,
+        "新卡寄出后一般7个工作日内送达（偏远地区可能需要更长时间）。如果10天后仍未收到，请拨打客服热线"
+        "95555挂失，并在“我的卡片”中申请补办。",
+        &body, 30, 90, 560, 0, KS_ALIGN_LEFT, 255, NULL, NULL);
     ks_text_style tc = style(24, "zh-Hant");
     ks_text_draw(c.t, "「歡迎光臨！」請於櫃檯前排隊等候，服務人員將盡快為您辦理業務。", &tc, 30, 250, 560, 0,
                  KS_ALIGN_LEFT, 255, NULL, NULL);
@@ -655,8 +734,8 @@ static void test_samples_for_review(void)
                  &en, 30, 360, 560, 3, KS_ALIGN_LEFT, 255, NULL, NULL);
     ks_text_style small = style(16, "en");
     small.color = (SDL_Color){90, 96, 110, 255};
-    ks_text_draw(c.t, "Centered caption under the paragraph", &small, 30, 480, 560, 1, KS_ALIGN_CENTER, 255, NULL,
-                 NULL);
+    ks_text_draw(c.t, "Centered caption under the paragraph", &small, 30, 480, 560, 1, KS_ALIGN_CENTER, 255,
+                 NULL, NULL);
     ks_text_draw(c.t, "Right-aligned 右对齐", &small, 30, 510, 560, 1, KS_ALIGN_RIGHT, 255, NULL, NULL);
     SDL_SetRenderDrawColor(c.r, 200, 60, 60, 255);
     SDL_RenderDrawLine(c.r, 590, 80, 590, 620); /* the 560 px measure */
@@ -680,7 +759,9 @@ static void test_bad_input_fails_or_renders_safely(void)
     KS_CHECK(ks_text_layout_lines(l) >= 1);
     ks_text_layout_destroy(l);
     /* Format characters stay in their run; no font search, no failure. */
-    const char fmt[] = "a\xE2\x80\x8B" "b\xE2\x80\x8D" "c\xEF\xB8\x8F \xE4\xBD\xA0\xE2\x80\x8B\xE5\xA5\xBD";
+    const char fmt[] = "a\xE2\x80\x8B"
+                       "b\xE2\x80\x8D"
+                       "c\xEF\xB8\x8F \xE4\xBD\xA0\xE2\x80\x8B\xE5\xA5\xBD";
     KS_REQUIRE(ks_text_layout_plain(c.t, fmt, &st, 0, 0, KS_ALIGN_LEFT, &l, &err) == KS_OK);
     KS_CHECK(ks_text_layout_runs(l) == 2);
     KS_CHECK(ks_fonts_face_count(ks_text_fonts(c.t)) == KS_FACE_FIRST_FALLBACK);
@@ -704,12 +785,14 @@ int main(void)
 {
     KS_RUN(test_mixed_text_falls_back_per_run_with_no_missing_glyph);
     KS_RUN(test_ideographs_take_the_locale_variant_faces);
+    KS_RUN(test_code_point_outside_both_faces_uses_a_fontconfig_fallback);
     KS_RUN(test_latin_wraps_at_spaces_within_the_width);
     KS_RUN(test_cjk_never_starts_a_line_with_comma_or_full_stop);
     KS_RUN(test_max_lines_end_with_an_ellipsis_within_the_width);
     KS_RUN(test_hard_newlines_make_lines);
     KS_RUN(test_drawing_the_same_text_twice_is_one_miss_then_one_hit);
     KS_RUN(test_texture_budget_evicts_least_recently_drawn);
+    KS_RUN(test_a_long_layout_scrolled_through_keeps_only_visible_lines);
     KS_RUN(test_open_fonts_stay_within_the_cap);
     KS_RUN(test_missing_font_names_the_packages_to_install);
     KS_RUN(test_layout_hit_finds_the_link_span);
