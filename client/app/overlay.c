@@ -295,7 +295,7 @@ void overlay_draw(app *a)
     uint64_t now = ks_clock_now_ms();
     float k = appear(a, now);
     SDL_Rect full = {0, 0, a->w, a->h};
-    ks_ui_fill(ui, full, c->overlay);
+    ks_ui_dim(ui, full, c->overlay);
     ks_ui_hit(ui, KS_HIT_OVERLAY, OV_SCRIM, full, NULL, 0);
 
     int em = ks_ui_type_px(ui, KS_TYPE_BODY);

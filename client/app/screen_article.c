@@ -364,7 +364,8 @@ static void article_draw(screen *s, app *a)
 static int article_update(screen *s, app *a, uint64_t now)
 {
     article *r = (article *)s;
-    return sc_scroll_update(a, r->scroll, r->view, &r->drawn_off, now);
+    int m = ks_ui_sp(app_ui(a), 2);
+    return sc_scroll_update_band(a, r->scroll, r->view, r->col.x - m, r->col.w + 2 * m, &r->drawn_off, now);
 }
 
 static void article_tap(screen *s, app *a, int id, int x, int y)

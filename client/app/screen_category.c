@@ -142,7 +142,8 @@ static void category_draw(screen *s, app *a)
 static int category_update(screen *s, app *a, uint64_t now)
 {
     category *c = (category *)s;
-    return sc_scroll_update(a, c->scroll, c->list, &c->drawn_off, now);
+    int m = ks_ui_sp(app_ui(a), 2);
+    return sc_scroll_update_band(a, c->scroll, c->list, c->col.x - m, c->col.w + 2 * m, &c->drawn_off, now);
 }
 
 static void category_tap(screen *s, app *a, int id, int x, int y)

@@ -26,19 +26,26 @@ SDL_Rect sc_column(app *a, SDL_Rect area, float max_em)
 
 int sc_offset(ks_scroll *s) { return (int)floorf(ks_scroll_offset(s)); }
 
-int sc_scroll_update(app *a, ks_scroll *s, SDL_Rect viewport, int *drawn, uint64_t now)
+int sc_scroll_update_band(app *a, ks_scroll *s, SDL_Rect viewport, int x0, int w, int *drawn, uint64_t now)
 {
     if (!s) return 0;
     int moving = ks_scroll_update(s, now);
     int off = sc_offset(s);
     if (off != *drawn) {
         ks_ui *ui = app_ui(a);
+        SDL_Rect band = {x0, viewport.y, w, viewport.h}, r;
+        if (!SDL_IntersectRect(&band, &viewport, &r)) r = viewport;
         if (app_transitioning(a) || app_overlay_open(a)) ks_ui_invalidate(ui, viewport);
-        else ks_ui_move(ui, viewport, 0, *drawn - off);
+        else ks_ui_move(ui, r, 0, *drawn - off);
         ks_ui_invalidate(ui, ks_widget_scrollbar_strip(ui, viewport));
         *drawn = off;
     }
     return moving;
+}
+
+int sc_scroll_update(app *a, ks_scroll *s, SDL_Rect viewport, int *drawn, uint64_t now)
+{
+    return sc_scroll_update_band(a, s, viewport, viewport.x, viewport.w, drawn, now);
 }
 
 uint64_t sc_caret_deadline(app *a, ks_textfield *f, uint64_t now)

@@ -22,6 +22,9 @@ int sc_offset(ks_scroll *s);
  * already on screen and redraws only what came into view and the scroll
  * indicator. Returns 1 while moving. */
 int sc_scroll_update(app *a, ks_scroll *s, SDL_Rect viewport, int *drawn, uint64_t now);
+/* The same, moving only the columns x0..x0+w of the viewport: the only
+ * part with content, the rest being plain background. */
+int sc_scroll_update_band(app *a, ks_scroll *s, SDL_Rect viewport, int x0, int w, int *drawn, uint64_t now);
 /* The caret of a focused field: invalidates r when the blink changes what
  * is shown since the last draw (*drawn keeps that). Returns the deadline
  * of the next change, or 0. */

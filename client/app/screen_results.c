@@ -48,6 +48,13 @@ typedef struct results {
     char *captions[MAX_HITS + POPULAR];
     item items[MAX_HITS + POPULAR + 8];
     size_t n_items;
+    /* what the previous list looked like, to redraw only what changed */
+    struct {
+        uint64_t hash;
+        int y, h;
+    } prev[MAX_HITS + POPULAR + 8];
+    size_t n_prev;
+    int drawn_once;
     ks_scroll *scroll;
     int drawn_off; /* the scroll offset on screen */
     int caret_drawn;
@@ -269,19 +276,62 @@ static void results_layout(screen *s, app *a)
     ks_scroll_set_extent(r->scroll, (float)r->list.h, (float)(y + M));
 }
 
+static uint64_t fnv(uint64_t h, const char *s)
+{
+    for (; s && *s; s++) h = (h ^ (unsigned char)*s) * 1099511628211ull;
+    return (h ^ 0xFF) * 1099511628211ull; /* a separator, so "ab"+"c" != "a"+"bc" */
+}
+
+static uint64_t item_hash(const item *it)
+{
+    uint64_t h = 1469598103934665603ull ^ (uint64_t)it->kind;
+    return fnv(fnv(fnv(h, it->text), it->caption), it->id);
+}
+
+/* Redraws only the items that differ from the list on screen: typing one
+ * more letter usually changes the heading and a few rows, not all. */
+static void invalidate_changes(results *r, app *a, int scrolled)
+{
+    ks_ui *ui = app_ui(a);
+    if (!r->drawn_once || scrolled) {
+        ks_ui_invalidate(ui, r->list);
+    } else {
+        int base = r->list.y;
+        size_t n = r->n_items > r->n_prev ? r->n_items : r->n_prev;
+        int edge = ks_ui_px(ui, 8); /* the card's soft lower edge */
+        for (size_t i = 0; i < n; i++) {
+            int same = i < r->n_items && i < r->n_prev && r->prev[i].hash == item_hash(&r->items[i]) &&
+                       r->prev[i].y == r->items[i].y && r->prev[i].h == r->items[i].h;
+            if (same) continue;
+            if (i < r->n_prev) ks_ui_invalidate(ui, (SDL_Rect){r->list.x, base + r->prev[i].y, r->list.w, r->prev[i].h + edge});
+            if (i < r->n_items) ks_ui_invalidate(ui, (SDL_Rect){r->list.x, base + r->items[i].y, r->list.w, r->items[i].h + edge});
+        }
+        ks_ui_invalidate(ui, ks_widget_scrollbar_strip(ui, r->list));
+    }
+    for (size_t i = 0; i < r->n_items; i++) {
+        r->prev[i].hash = item_hash(&r->items[i]);
+        r->prev[i].y = r->items[i].y;
+        r->prev[i].h = r->items[i].h;
+    }
+    r->n_prev = r->n_items;
+}
+
 static void search_now(results *r, app *a)
 {
     r->searched_rev = ks_textfield_revision(r->field);
     r->searched_once = 1;
     rebuild(r, a);
+    int scrolled = sc_offset(r->scroll) != 0;
     ks_scroll_set_offset(r->scroll, 0);
     results_layout(&r->base, a);
-    ks_ui_invalidate(app_ui(a), r->base.area);
+    invalidate_changes(r, a, scrolled);
 }
 
 static void results_reload(screen *s, app *a)
 {
-    search_now((results *)s, a);
+    results *r = (results *)s;
+    r->drawn_once = 0; /* locale or content changed: everything is new */
+    search_now(r, a);
 }
 
 static void results_draw(screen *s, app *a)
@@ -294,6 +344,7 @@ static void results_draw(screen *s, app *a)
     ks_textfield_draw(ui, r->field, r->field_r, &look, &clear);
     if (clear.w) ks_ui_hit(ui, KS_HIT_SCREEN, HIT_CLEAR, clear, NULL, 1);
 
+    r->drawn_once = 1;
     ks_ui_push_clip(ui, r->list);
     int off = sc_offset(r->scroll);
     r->drawn_off = off;
@@ -328,7 +379,8 @@ static int results_update(screen *s, app *a, uint64_t now)
 {
     results *r = (results *)s;
     sc_caret_update(a, r->field, r->field_r, &r->caret_drawn, now);
-    return sc_scroll_update(a, r->scroll, r->list, &r->drawn_off, now);
+    int m = ks_ui_sp(app_ui(a), 2);
+    return sc_scroll_update_band(a, r->scroll, r->list, r->col.x - m, r->col.w + 2 * m, &r->drawn_off, now);
 }
 
 static uint64_t results_deadline(screen *s, app *a, uint64_t now)

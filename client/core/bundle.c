@@ -472,7 +472,8 @@ static ks_status publish_media(build_ctx *b, src_media *m, const char *media_dir
     if (!final) { rc = ks_error_set(err, KS_ERR_NOMEM, "out of memory"); goto out; }
     uint64_t have = 0;
     if (ks_file_size(final, &have, NULL) == KS_OK && have == total) goto out; /* already published */
-    if (fsync(out) != 0 || rename(tmp, final) != 0) {
+    /* Bundles are public, signed data: any static server must read them. */
+    if (fchmod(out, 0644) != 0 || fsync(out) != 0 || rename(tmp, final) != 0) {
         rc = ks_error_set(err, KS_ERR_IO, "cannot publish %s: %s", final, strerror(errno));
         goto out;
     }
@@ -488,24 +489,17 @@ out:
     return rc;
 }
 
-/* Writes data as dir/name unless a file of that size is already there
- * (content-addressed: same name, same bytes). Synced; the directory is
- * synced once by the caller. */
-static ks_status publish_bytes(const char *dir, const char *name, const char *data, size_t len, int *written,
-                               ks_error *err)
+/* Writes data to dir/name through a temp file: world-readable (bundles are
+ * public, signed data a web server's own user must read), synced, renamed
+ * into place. The directory is synced by the caller. */
+static ks_status write_public(const char *dir, const char *name, const char *data, size_t len, ks_error *err)
 {
     ks_status rc = KS_OK;
     char *final = ks_path_join(dir, name);
     size_t tlen = strlen(dir) + 32;
     char *tmp = malloc(tlen);
     int fd = -1;
-    *written = 0;
     if (!final || !tmp) { rc = ks_error_set(err, KS_ERR_NOMEM, "out of memory"); goto out; }
-    uint64_t have = 0;
-    if (ks_file_size(final, &have, NULL) == KS_OK && have == len) {
-        tmp[0] = '\0';
-        goto out;
-    }
     snprintf(tmp, tlen, "%s/.tmp.XXXXXX", dir);
     fd = mkstemp(tmp);
     if (fd < 0) {
@@ -513,18 +507,34 @@ static ks_status publish_bytes(const char *dir, const char *name, const char *da
         tmp[0] = '\0';
         goto out;
     }
-    if (write(fd, data, len) != (ssize_t)len || fsync(fd) != 0 || rename(tmp, final) != 0) {
+    if (write(fd, data, len) != (ssize_t)len || fchmod(fd, 0644) != 0 || fsync(fd) != 0 || rename(tmp, final) != 0) {
         rc = ks_error_set(err, errno == ENOSPC ? KS_ERR_NOSPACE : KS_ERR_IO, "cannot write %s: %s", final,
                           strerror(errno));
         goto out;
     }
     tmp[0] = '\0';
-    *written = 1;
 out:
     if (fd >= 0) close(fd);
     if (tmp && tmp[0]) unlink(tmp);
     free(tmp);
     free(final);
+    return rc;
+}
+
+/* Writes data as dir/name unless a file of that size is already there
+ * (content-addressed: same name, same bytes). */
+static ks_status publish_bytes(const char *dir, const char *name, const char *data, size_t len, int *written,
+                               ks_error *err)
+{
+    char *final = ks_path_join(dir, name);
+    uint64_t have = 0;
+    *written = 0;
+    if (!final) return ks_error_set(err, KS_ERR_NOMEM, "out of memory");
+    int exists = ks_file_size(final, &have, NULL) == KS_OK && have == len;
+    free(final);
+    if (exists) return KS_OK;
+    ks_status rc = write_public(dir, name, data, len, err);
+    if (rc == KS_OK) *written = 1;
     return rc;
 }
 
@@ -645,6 +655,9 @@ ks_status ks_bundle_build(const char *src_dir, const char *out_dir, const unsign
     /* 2. Files, then the manifest last: a half-built bundle is never
      * published. */
     if ((rc = ks_path_mkdirs(media_dir, err)) || (rc = ks_path_mkdirs(content_dir, err))) goto out;
+    /* World-readable, like the files: a web server's own user serves them. */
+    if (chmod(out_dir, 0755) != 0 || chmod(media_dir, 0755) != 0 || chmod(content_dir, 0755) != 0)
+        ks_log_warn("bundle", "cannot make %s readable by a web server: %s", out_dir, strerror(errno));
     for (size_t i = 0; i < b.n_media; i++) {
         if ((rc = publish_media(&b, &b.media[i], media_dir, err))) goto out;
         st.total_bytes += b.media[i].size;
@@ -732,8 +745,9 @@ ks_status ks_bundle_build(const char *src_dir, const char *out_dir, const unsign
     }
     struct stat before;
     int had_prev = stat(manifest_path, &before) == 0;
-    rc = ks_file_write_atomic(manifest_path, envelope_text, env_len, err);
-    if (rc) goto out;
+    if ((rc = write_public(out_dir, KS_BUNDLE_MANIFEST, envelope_text, env_len, err)) ||
+        (rc = ks_file_fsync_dir(out_dir, err)))
+        goto out;
     st.files_written++;
     /* Static servers derive ETags from mtime (whole seconds) and size, so
      * two versions published within one second with equal sizes would

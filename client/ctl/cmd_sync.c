@@ -211,7 +211,11 @@ int ks_cmd_sync(const char *data_dir, int argc, char **argv)
                res.updated ? "installed" : "up to date at", (long long)res.content_version, res.requests,
                (unsigned long long)res.bytes_received, res.files_fetched, (unsigned long long)res.bytes_resumed);
     }
-    if (rc != KS_OK && !json) fprintf(stderr, "kioskctl: sync: %s: %s\n", ks_sync_state_name(res.state), err.msg);
+    if (rc != KS_OK && !json) {
+        const char *st = ks_sync_state_name(res.state);
+        int said = strncmp(err.msg, st, strlen(st)) == 0; /* "offline: cannot reach ..." */
+        fprintf(stderr, "kioskctl: sync: %s%s%s\n", said ? "" : st, said ? "" : ": ", err.msg);
+    }
     exit_code = rc == KS_OK ? 0 : 1;
 out:
     ks_config_free(conf);

@@ -500,11 +500,12 @@ static ks_status parse_layout(const char *json, size_t len, const char *file, kb
         goto out;
     }
     size_t total = 0;
-    for (const cJSON *r = rows->child; r; r = r->next) {
+    int ri = 0;
+    for (const cJSON *r = rows->child; r; r = r->next, ri++) {
         int n = cJSON_IsArray(r) ? cJSON_GetArraySize(r) : -1;
         if (n < 1 || n > MAX_KEYS_PER_ROW) {
-            st = ks_error_set(err, KS_ERR_INVALID, "%s: row %d must be an array of 1 to %d keys", where,
-                              (int)(total ? l->n_rows + 1 : 1), MAX_KEYS_PER_ROW);
+            st = ks_error_set(err, KS_ERR_INVALID, "%s: row %d must be an array of 1 to %d keys", where, ri + 1,
+                              MAX_KEYS_PER_ROW);
             goto out;
         }
         total += (size_t)n;

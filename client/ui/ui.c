@@ -386,6 +386,33 @@ void ks_ui_fill(ks_ui *ui, SDL_Rect r, SDL_Color c)
     if (ks_ui_needs_draw(ui, r)) ks_draw_rect(ui->draw, moved(ui, r), c);
 }
 
+void ks_ui_dim(ks_ui *ui, SDL_Rect r, SDL_Color c)
+{
+    SDL_Rect m = moved(ui, r), cl = cur_clip(ui), a, d;
+    if (!SDL_IntersectRect(&m, &cl, &a) || !SDL_IntersectRect(&a, &ui->frame, &d)) return;
+    SDL_Surface *fb = ui->fb;
+    if (!fb || fb->format->format != SDL_PIXELFORMAT_ARGB8888 || (SDL_MUSTLOCK(fb) && SDL_LockSurface(fb) != 0)) {
+        ks_draw_rect(ui->draw, m, c);
+        return;
+    }
+    /* Everything queued so far must be on the pixels before they are dimmed. */
+    SDL_RenderFlush(ui->r);
+    Uint32 k = c.a, inv = 255u - k;
+    Uint32 cr = c.r * k, cg = c.g * k, cb = c.b * k;
+    for (int y = d.y; y < d.y + d.h; y++) {
+        Uint32 *row = (Uint32 *)((Uint8 *)fb->pixels + (size_t)y * (size_t)fb->pitch) + d.x;
+        /* plain integer arithmetic the compiler vectorises */
+        for (int x = 0; x < d.w; x++) {
+            Uint32 p = row[x];
+            Uint32 rr = (((p >> 16) & 0xFF) * inv + cr) / 255u;
+            Uint32 gg = (((p >> 8) & 0xFF) * inv + cg) / 255u;
+            Uint32 bb = ((p & 0xFF) * inv + cb) / 255u;
+            row[x] = 0xFF000000u | (rr << 16) | (gg << 8) | bb;
+        }
+    }
+    if (SDL_MUSTLOCK(fb)) SDL_UnlockSurface(fb);
+}
+
 void ks_ui_round_rect(ks_ui *ui, SDL_Rect r, int radius, SDL_Color c)
 {
     if (ks_ui_needs_draw(ui, r)) ks_draw_round_rect(ui->draw, moved(ui, r), radius, c);

@@ -122,6 +122,10 @@ int ks_ui_visible(const ks_ui *ui, SDL_Rect r);
 /* --- drawing (skipped outside the dirty region) ------------------------- */
 
 void ks_ui_fill(ks_ui *ui, SDL_Rect r, SDL_Color c);
+/* Blends colour c (its alpha is the strength) over what is already drawn
+ * in r: the dim behind dialogs. Done directly on the framebuffer when
+ * there is one (fast at any size), else as a blended fill. */
+void ks_ui_dim(ks_ui *ui, SDL_Rect r, SDL_Color c);
 void ks_ui_round_rect(ks_ui *ui, SDL_Rect r, int radius, SDL_Color c);
 void ks_ui_round_outline(ks_ui *ui, SDL_Rect r, int radius, int thickness, SDL_Color c);
 void ks_ui_circle(ks_ui *ui, int cx, int cy, int rad, SDL_Color c);

@@ -218,6 +218,7 @@ static void test_layout_errors_name_file_and_key(void)
     expect_layout_error("{\"format\":\"kiosk-keyboard/1\",\"rows\":[[{\"text\":\"a\"}]]}", "'name' is missing");
     expect_layout_error(HEAD "\"rows\":[]}", "'rows'");
     expect_layout_error(HEAD "\"rows\":[[]]}", "row 1");
+    expect_layout_error(HEAD "\"rows\":[[{\"text\":\"a\"}],{}]}", "row 2 must be an array");
     expect_layout_error(HEAD "\"rows\":[[{\"text\":\"a\"},{\"text\":\"w\",\"alt\":[\"x\"]}]]}",
                         "row 1, key 2 (\"w\"): unknown field 'alt'");
     expect_layout_error(HEAD "\"rows\":[[{\"text\":\"a\"}],[{\"action\":\"jump\"}]]}",

@@ -1,0 +1,174 @@
+/*
+ * analyze.c - text to search terms (see analyze.h): words are stemmed,
+ * Han text becomes characters, pairs and pinyin pairs. Shared by indexing
+ * and querying so both sides always agree; it must stay free of anything
+ * that depends on the index (weights, vocabulary): that is search.c's job.
+ */
+#include <stdlib.h>
+#include <string.h>
+
+#include <utf8proc.h>
+
+#include "ks/analyze.h"
+#include "ks/pinyin.h"
+#include "ks/stem.h"
+
+void ks_terms_free(ks_terms *t)
+{
+    if (!t) return;
+    free(t->v);
+    free(t->norm);
+    memset(t, 0, sizeof *t);
+}
+
+ks_term_kind ks_term_kind_of(const char *s, size_t len)
+{
+    if (len == 0) return KS_TERM_WORD;
+    if (s[0] == '~') return KS_TERM_PINYIN;
+    utf8proc_int32_t cp;
+    utf8proc_ssize_t k = utf8proc_iterate((const utf8proc_uint8_t *)s, (utf8proc_ssize_t)len, &cp);
+    if (k > 0 && ks_norm_is_han(cp)) return (size_t)k == len ? KS_TERM_HAN1 : KS_TERM_HAN2;
+    return ks_stem_is_stop(s, len) ? KS_TERM_STOP : KS_TERM_WORD;
+}
+
+static ks_term *push(ks_terms *t, size_t max_terms)
+{
+    if (max_terms && t->n >= max_terms) return NULL;
+    if (t->n == t->cap) {
+        size_t ncap = t->cap ? t->cap * 2 : 32;
+        ks_term *nv = realloc(t->v, ncap * sizeof *nv);
+        if (!nv) return NULL;
+        t->v = nv;
+        t->cap = ncap;
+    }
+    ks_term *x = &t->v[t->n++];
+    memset(x, 0, sizeof *x);
+    return x;
+}
+
+/* Longest prefix of s[0..len) that fits a term and ends on a character. */
+static size_t fit(const char *s, size_t len)
+{
+    return ks_norm_clip(s, len, KS_TERM_MAX - 1);
+}
+
+static int is_last_codepoint_word(const char *text, size_t len)
+{
+    if (len == 0) return 0;
+    size_t i = len - 1;
+    for (int back = 0; back < 3 && i > 0 && ((unsigned char)text[i] & 0xC0) == 0x80; back++) i--;
+    utf8proc_int32_t cp;
+    if (utf8proc_iterate((const utf8proc_uint8_t *)text + i, (utf8proc_ssize_t)(len - i), &cp) <= 0) return 0;
+    switch (utf8proc_category(cp)) {
+    case UTF8PROC_CATEGORY_LU: case UTF8PROC_CATEGORY_LL: case UTF8PROC_CATEGORY_LT:
+    case UTF8PROC_CATEGORY_LM: case UTF8PROC_CATEGORY_LO: case UTF8PROC_CATEGORY_ND:
+    case UTF8PROC_CATEGORY_MN: case UTF8PROC_CATEGORY_MC:
+        return 1;
+    default:
+        return 0;
+    }
+}
+
+ks_status ks_analyze(ks_norm *norm, const char *text, size_t len, size_t max_terms, ks_terms *out,
+                     ks_error *err)
+{
+    ks_status st = ks_norm_text(norm, text, len, &out->norm, &out->norm_len, err);
+    if (st != KS_OK) return st;
+    out->ends_in_space = !is_last_codepoint_word(text, len);
+    const char *s = out->norm;
+    size_t n = out->norm_len;
+    size_t i = 0;
+    uint32_t pos = 0;
+    /* The previous Han character of the current run, for pairs. */
+    int32_t prev_cp = -1;
+    size_t prev_off = 0, prev_len = 0;
+    size_t first_of_last_token = 0;
+    int full = 0;
+    while (i < n && !full) {
+        if (s[i] == ' ') {
+            prev_cp = -1;
+            i++;
+            continue;
+        }
+        utf8proc_int32_t cp;
+        utf8proc_ssize_t k = utf8proc_iterate((const utf8proc_uint8_t *)s + i, (utf8proc_ssize_t)(n - i), &cp);
+        if (k <= 0) { /* not produced by the normaliser; skip defensively */
+            i++;
+            continue;
+        }
+        if (ks_norm_is_han(cp)) {
+            first_of_last_token = out->n;
+            ks_term *x = push(out, max_terms);
+            if (!x) { full = 1; break; }
+            memcpy(x->s, s + i, (size_t)k);
+            x->len = (uint8_t)k;
+            x->kind = KS_TERM_HAN1;
+            x->pos = pos;
+            if (prev_cp >= 0) {
+                ks_term *y = push(out, max_terms);
+                if (!y) { full = 1; break; }
+                memcpy(y->s, s + prev_off, prev_len);
+                memcpy(y->s + prev_len, s + i, (size_t)k);
+                y->len = (uint8_t)(prev_len + (size_t)k);
+                y->kind = KS_TERM_HAN2;
+                y->pos = pos - 1;
+                const char *pa = ks_pinyin_of(prev_cp), *pb = ks_pinyin_of(cp);
+                if (pa && pb) {
+                    ks_term *z = push(out, max_terms);
+                    if (!z) { full = 1; break; }
+                    int w = snprintf(z->s, sizeof z->s, "~%s.%s", pa, pb);
+                    z->len = (uint8_t)(w > 0 && w < KS_TERM_MAX ? w : 0);
+                    z->kind = KS_TERM_PINYIN;
+                    z->pos = pos - 1;
+                    if (!z->len) out->n--;
+                }
+            }
+            prev_cp = cp;
+            prev_off = i;
+            prev_len = (size_t)k;
+            pos++;
+            i += (size_t)k;
+            continue;
+        }
+        /* A word: everything up to the next space or Han character. */
+        prev_cp = -1;
+        size_t start = i;
+        while (i < n && s[i] != ' ') {
+            utf8proc_int32_t c2;
+            utf8proc_ssize_t k2 = utf8proc_iterate((const utf8proc_uint8_t *)s + i, (utf8proc_ssize_t)(n - i), &c2);
+            if (k2 <= 0) { i++; continue; }
+            if (ks_norm_is_han(c2)) break;
+            i += (size_t)k2;
+        }
+        size_t wl = fit(s + start, i - start);
+        if (wl == 0) continue;
+        first_of_last_token = out->n;
+        ks_term *x = push(out, max_terms);
+        if (!x) { full = 1; break; }
+        x->pos = pos++;
+        x->surf_off = (uint32_t)start;
+        x->surf_len = (uint8_t)wl;
+        if (ks_stem_is_stop(s + start, wl)) {
+            memcpy(x->s, s + start, wl);
+            x->len = (uint8_t)wl;
+            x->kind = KS_TERM_STOP;
+        } else {
+            char st_buf[KS_STEM_MAX];
+            size_t sl = ks_stem_en(s + start, wl, st_buf);
+            sl = fit(st_buf, sl);
+            memcpy(x->s, st_buf, sl);
+            x->s[sl] = '\0';
+            x->len = (uint8_t)sl;
+            x->kind = KS_TERM_WORD;
+        }
+    }
+    out->n_tokens = pos;
+    if (out->n > 0)
+        for (size_t j = first_of_last_token; j < out->n; j++) out->v[j].last = 1;
+    if (full && !(max_terms && out->n >= max_terms)) { /* stopped by memory, not by the cap */
+        ks_status rc = ks_error_set(err, KS_ERR_NOMEM, "search: out of memory analysing %zu bytes of text", len);
+        ks_terms_free(out);
+        return rc;
+    }
+    return KS_OK;
+}

@@ -1,0 +1,109 @@
+/*
+ * search_util.h - private helpers shared by the search engine's files
+ * (search.c, search_index.c): growable byte buffers, LEB128 varints, a
+ * string -> id hash map and the on-disk layout of the index. Not a public
+ * module: nothing outside client/core/search*.c includes it.
+ */
+#ifndef KS_SEARCH_UTIL_H
+#define KS_SEARCH_UTIL_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include <sqlite3.h>
+
+#include "ks/analyze.h"
+#include "ks/error.h"
+
+/* Bumped whenever the stored index changes meaning; an index of another
+ * format is rebuilt (ks_store_reindex) before it is used. */
+#define KS_SEARCH_FORMAT 1
+
+/* Field kinds inside a document record. */
+enum { KS_FIELD_TITLE = 0, KS_FIELD_QUESTION = 1, KS_FIELD_KEYWORD = 2, KS_FIELD_BODY = 3 };
+
+/* Postings kept in a term's "head" (read by queries); the rest goes to
+ * "tail" (kept so the index can be merged later, never read by queries). */
+#define KS_HEAD_POSTINGS 2048
+
+/* BM25 constants of the stored impacts. */
+#define KS_BM25_K1 1.2
+#define KS_BM25_B 0.75
+
+/* Field weights of the stored impacts: what the visitor asks is closest to
+ * titles and alternative questions, then keywords, then the body. */
+#define KS_W_TITLE 2.0
+#define KS_W_QUESTION 1.5
+#define KS_W_KEYWORD 1.2
+#define KS_W_BODY 0.6
+
+typedef struct ks_buf {
+    uint8_t *p;
+    size_t n;
+    size_t cap;
+    int oom;
+} ks_buf;
+
+void ks_buf_put(ks_buf *b, const void *data, size_t n);
+void ks_buf_byte(ks_buf *b, uint8_t c);
+void ks_buf_varint(ks_buf *b, uint64_t v);
+void ks_buf_free(ks_buf *b);
+
+/* Reads a varint at *p (< end); advances *p. Returns 0 on truncation. */
+int ks_rd_varint(const uint8_t **p, const uint8_t *end, uint64_t *v);
+
+/* A string -> uint32 id map with an arena for the strings. */
+typedef struct ks_strmap {
+    uint32_t *slots;     /* id + 1, 0 = empty */
+    size_t n_slots;
+    char *arena;
+    size_t arena_n, arena_cap;
+    uint32_t *off;       /* per id: offset of its string in arena */
+    uint8_t *len;        /* per id: length */
+    size_t n, cap;
+    int oom;
+} ks_strmap;
+
+/* Returns the id of s (inserting it when insert is 1), or UINT32_MAX when
+ * absent (insert 0) or out of memory (map->oom set). */
+uint32_t ks_strmap_get(ks_strmap *m, const char *s, size_t len, int insert);
+const char *ks_strmap_str(const ks_strmap *m, uint32_t id, size_t *len);
+void ks_strmap_free(ks_strmap *m);
+
+uint64_t ks_hash_bytes(const void *p, size_t n);
+
+/* The SQL that creates the search tables (idempotent). */
+extern const char ks_search_schema_sql[];
+
+/* Reads an integer/real from search_meta; def when missing. */
+int64_t ks_search_meta_int(sqlite3 *db, const char *key, int64_t def);
+double ks_search_meta_real(sqlite3 *db, const char *key, double def);
+
+/* Parsed document record (see search_index.c for the layout). The term
+ * strings point into the record's bytes, which must outlive it. */
+typedef struct ks_doc_term {
+    const char *s;
+    uint8_t len;
+    uint32_t tf;
+} ks_doc_term;
+
+typedef struct ks_doc_field {
+    uint8_t kind;
+    uint32_t n_tokens;
+    ks_doc_term *terms;  /* sorted by bytes */
+    size_t n_terms;
+} ks_doc_field;
+
+typedef struct ks_doc {
+    ks_doc_field *fields;
+    size_t n_fields;
+    ks_doc_term *surf;   /* distinct surface words (for the vocabulary) */
+    size_t n_surf;
+    ks_doc_term *pool;   /* storage behind fields[].terms and surf */
+} ks_doc;
+
+/* Parses a record; returns KS_ERR_CORRUPT when it is malformed. */
+ks_status ks_doc_parse(const uint8_t *p, size_t n, ks_doc *out, ks_error *err);
+void ks_doc_free(ks_doc *d);
+
+#endif
