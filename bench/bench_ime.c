@@ -30,15 +30,16 @@ const char *__lsan_default_suppressions(void)
 }
 
 /* Words a kiosk visitor types, as key codes of each schema. */
-static const char *const k_pinyin[] = {"nihao", "yinhangka", "mima", "wangjimima", "guashi", "zhuanzhang",
-                                       "kefu", "tuikuan", "zenmeban", "xinyongka", "shoujihao", "dizhi",
-                                       "zhanghu", "yue", "chaxun", "shenqing", "rengongfuwu", "shi"};
+static const char *const k_pinyin[] = {"nihao",      "yinhangka",   "mima",    "wangjimima", "guashi",
+                                       "zhuanzhang", "kefu",        "tuikuan", "zenmeban",   "xinyongka",
+                                       "shoujihao",  "dizhi",       "zhanghu", "yue",        "chaxun",
+                                       "shenqing",   "rengongfuwu", "shi"};
 /* Dachen codes: 你好 su3cl3, 中文 5j/ jp6, 銀行 up6c;6, 密碼 au4a83, 帳戶 5;4cj4, 查詢 t86vmp6, ... */
-static const char *const k_zhuyin[] = {"su3cl3", "5j/ jp6", "up6c;6", "au4a83", "5;4cj4", "t86vmp6",
-                                       "rup ", "g4", "xu6", "ej/ "};
+static const char *const k_zhuyin[] = {"su3cl3",  "5j/ jp6", "up6c;6", "au4a83", "5;4cj4",
+                                       "t86vmp6", "rup ",    "g4",     "xu6",    "ej/ "};
 /* Cangjie: 你 onf 好 vnd 銀 cav 行 hommn 卡 ym 密 juou 碼 mrsqf 中 l 文 yk 明 ab 日 a 我 hqi */
-static const char *const k_cangjie[] = {"onf", "vnd", "cav", "hommn", "ym", "juou", "mrsqf", "l", "yk", "ab",
-                                        "a", "hqi"};
+static const char *const k_cangjie[] = {"onf",   "vnd", "cav", "hommn", "ym", "juou",
+                                        "mrsqf", "l",   "yk",  "ab",    "a",  "hqi"};
 
 /* CPU time of this thread, microseconds. */
 static uint64_t cpu_us(void)
@@ -158,8 +159,8 @@ int main(int argc, char **argv)
         {"lookup cangjie", KS_IME_CANGJIE, k_cangjie, sizeof k_cangjie / sizeof k_cangjie[0]},
     };
     for (size_t i = 0; i < 3; i++) {
-        size_t n = run_words(ime, sets[i].s, sets[i].words, sets[i].n, rounds, one, one_cpu, cap, &n_pages,
-                             pages);
+        size_t n =
+            run_words(ime, sets[i].s, sets[i].words, sets[i].n, rounds, one, one_cpu, cap, &n_pages, pages);
         size_t keep = n_all + n <= cap ? n : cap - n_all;
         memcpy(all + n_all, one, keep * sizeof *one);
         memcpy(all_cpu + n_all, one_cpu, keep * sizeof *one_cpu);

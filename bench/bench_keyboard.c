@@ -116,7 +116,8 @@ static void run_case(rig *g, const char *name, const char *keys, int frames)
         ks_keyboard_pointer_up(g->kb, 1, x, y, now);
         ks_kb_event ev;
         int got = 0;
-        while (ks_keyboard_poll(g->kb, &ev)) got |= ev.type == KS_KB_EV_INSERT || ev.type == KS_KB_EV_PREEDIT;
+        while (ks_keyboard_poll(g->kb, &ev))
+            got |= ev.type == KS_KB_EV_INSERT || ev.type == KS_KB_EV_PREEDIT;
         event[i] = got ? ks_clock_real_us() - t0 : 0;
         full[i] = frame(g, (SDL_Rect){0, 0, W, H}, now, i % 50 == 0);
         now += 60;

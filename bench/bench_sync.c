@@ -30,6 +30,7 @@
 #include "ks/bundle.h"
 #include "ks/clock.h"
 #include "ks/file.h"
+#include "ks/log.h"
 #include "ks/path.h"
 #include "ks/sync.h"
 
@@ -257,7 +258,7 @@ int main(int argc, char **argv)
 
     printf("== bench_sync: %d articles; media 2 MB files; nginx on loopback\n", articles);
     long rss[2] = {0, 0};
-    int sizes[2] = {media_mb / 4, media_mb};
+    int sizes[2] = {media_mb / 4 / 2 * 2, media_mb / 2 * 2}; /* whole 2 MB files */
     char *data = NULL;
     for (int k = 0; k < 2; k++) {
         char name[32];

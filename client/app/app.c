@@ -752,10 +752,7 @@ ks_status app_create(const app_options *opt, app **out, ks_error *err)
     /* KS_FULL_REDRAW=1 redraws every frame whole: the reference the tests
      * compare the partial redraws against (docs/testing.md). */
     const char *full = getenv("KS_FULL_REDRAW");
-    if (full && *full && strcmp(full, "0") != 0) {
-        a->full_redraw = 1;
-        ks_ui_set_framebuffer(a->ui, NULL);
-    }
+    if (full && *full && strcmp(full, "0") != 0) a->full_redraw = 1;
     ks_ui_configure(a->ui, a->theme_base, a->w, a->h, a->cfg->screen_dpi, a->large_text);
     a->bar_h = chrome_height(a);
 

@@ -83,6 +83,7 @@ void chrome_draw(app *a)
     int is = bh * 52 / 100;
     ks_ui_icon(ui, KS_ICON_ACCESS, set.x + (bh - is) / 2, set.y + (bh - is) / 2, is, c->text);
     ks_ui_hit(ui, KS_HIT_CHROME, CH_A11Y, set, NULL, 1);
+    ks_ui_label(ui, app_tr(a, "a11y.settings"), set);
     rx = set.x - ks_ui_sp(ui, 1.5f);
 
     size_t n = a->cfg->n_locales;

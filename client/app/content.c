@@ -30,10 +30,13 @@ struct content {
     void (*wake)(void *);
     void *wake_user;
     SDL_Thread *worker;
+    int job;           /* JOB_IMPORT or JOB_REINDEX */
     SDL_atomic_t done; /* the worker finished (successfully or not) */
     int ready;
     char error[KS_ERROR_MSG_MAX];
 };
+
+enum { JOB_IMPORT, JOB_REINDEX };
 
 static int cmp_str(const void *a, const void *b)
 {
@@ -112,13 +115,28 @@ out:
     return st;
 }
 
+/* Rebuilds the search index (lost, or from another engine version). */
+static ks_status reindex(const char *data_dir, ks_error *err)
+{
+    ks_store *store = NULL;
+    size_t n = 0;
+    ks_status st = ks_store_open(data_dir, &store, err);
+    if (st == KS_OK) st = ks_store_reindex(store, &n, err);
+    if (st == KS_OK) ks_log_info("content", "rebuilt the search index: %zu articles", n);
+    ks_store_close(store);
+    return st;
+}
+
 static int worker_main(void *arg)
 {
     content *c = arg;
     ks_error err = {0};
-    if (import_sample(c->data_dir, c->assets_dir, &err) != KS_OK) {
+    if (c->job == JOB_IMPORT && import_sample(c->data_dir, c->assets_dir, &err) != KS_OK) {
         snprintf(c->error, sizeof c->error, "%s", err.msg);
         ks_log_error("content", "the bundled sample content could not be imported: %s", err.msg);
+    } else if (c->job == JOB_REINDEX && reindex(c->data_dir, &err) != KS_OK) {
+        snprintf(c->error, sizeof c->error, "%s", err.msg);
+        ks_log_error("content", "the search index could not be rebuilt: %s", err.msg);
     }
     SDL_AtomicSet(&c->done, 1);
     if (c->wake) c->wake(c->wake_user);
@@ -155,14 +173,22 @@ ks_status content_open(const char *data_dir, const char *assets_dir, void (*wake
     if (st) goto fail;
     if (count == 0) {
         ks_log_info("content", "the store in %s is empty: importing the bundled sample content", data_dir);
-        c->worker = SDL_CreateThread(worker_main, "ks-import", c);
-        if (!c->worker) {
-            st = ks_error_set(err, KS_ERR_NOMEM, "cannot start the import thread: %s", SDL_GetError());
-            goto fail;
-        }
+        c->job = JOB_IMPORT;
+    } else if (ks_search_needs_reindex(ks_store_db(c->store))) {
+        /* Browsing works meanwhile; search comes back when it is done. */
+        ks_log_info("content", "the search index needs rebuilding: doing it in the background");
+        c->job = JOB_REINDEX;
+        c->ready = 1;
     } else {
         c->ready = 1;
         open_search(c);
+    }
+    if (!c->ready || c->job == JOB_REINDEX) {
+        c->worker = SDL_CreateThread(worker_main, "ks-content", c);
+        if (!c->worker) {
+            st = ks_error_set(err, KS_ERR_NOMEM, "cannot start the content thread: %s", SDL_GetError());
+            goto fail;
+        }
     }
     *out = c;
     return KS_OK;
@@ -198,7 +224,7 @@ ks_store *content_store(content *c) { return c->store; }
 
 int content_wait(content *c, unsigned timeout_ms)
 {
-    if (c->ready) return 1;
+    if (!c->worker) return c->ready;
     unsigned waited = 0;
     while (!SDL_AtomicGet(&c->done) && waited < timeout_ms) {
         SDL_Delay(5);

@@ -19,8 +19,9 @@
 typedef struct content content;
 
 /* Opens DATA_DIR's store. When it holds no article, starts importing every
- * .json file of ASSETS/content/sample in one transaction on a worker thread,
- * which calls wake(user) when it is done. *out: content_close(). */
+ * .json file of ASSETS/content/sample in one transaction on a worker thread;
+ * when the search index needs rebuilding, rebuilds it there. The worker
+ * calls wake(user) when it is done. *out: content_close(). */
 ks_status content_open(const char *data_dir, const char *assets_dir, void (*wake)(void *user),
                        void *user, content **out, ks_error *err);
 void content_close(content *c);
@@ -30,7 +31,7 @@ void content_close(content *c);
 int content_poll(content *c);
 /* 1 once the content can be shown (no import running). */
 int content_ready(const content *c);
-/* Blocks up to timeout_ms for the import; returns content_ready(). */
+/* Blocks up to timeout_ms for the background job; returns content_ready(). */
 int content_wait(content *c, unsigned timeout_ms);
 /* The last import error, or NULL. */
 const char *content_error(const content *c);

@@ -194,6 +194,7 @@ static int card_contents(app *a, SDL_Rect card, int draw, float k, uint64_t now)
         int is = touch * 40 / 100;
         ks_ui_icon(ui, KS_ICON_CLOSE, close.x + (touch - is) / 2, close.y + (touch - is) / 2, is, with_alpha(c->text_muted, k));
         ks_ui_hit(ui, KS_HIT_OVERLAY, OV_CLOSE, close, NULL, 1);
+        ks_ui_label(ui, app_tr(a, "nav.close"), close);
     }
     int tw = w - touch;
 
@@ -223,7 +224,11 @@ static int card_contents(app *a, SDL_Rect card, int draw, float k, uint64_t now)
                 ks_ui_text_size(ui, label, &ls, w - is - tgw - ks_ui_sp(ui, 4), 2, NULL, &lh);
                 ks_ui_text(ui, label, &ls, x + is + ks_ui_sp(ui, 2), y + (rh - lh) / 2, w - is - tgw - ks_ui_sp(ui, 4), 2,
                            KS_ALIGN_LEFT, alpha, NULL, NULL);
-                ks_widget_toggle(ui, (SDL_Rect){x + w - tgw, y + (rh - tgh) / 2, tgw, tgh}, rows[i].pos);
+                SDL_Rect tg = {x + w - tgw, y + (rh - tgh) / 2, tgw, tgh};
+                ks_widget_toggle(ui, tg, rows[i].pos);
+                /* the switch's state, as a screen reader would say it */
+                int on = rows[i].id == OV_CONTRAST ? a->high_contrast : a->large_text;
+                ks_ui_label(ui, app_tr(a, on ? "a11y.on" : "a11y.off"), tg);
                 ks_ui_hit(ui, KS_HIT_OVERLAY, rows[i].id, row, NULL, 1);
             }
             y += rh;

@@ -103,24 +103,40 @@ static void add(results *r, item it)
     if (r->n_items < sizeof r->items / sizeof r->items[0]) r->items[r->n_items++] = it;
 }
 
-/* The start of an article's text, without markup, cut at a character. */
+/* The start of an answer: its first paragraphs and list items as plain
+ * text (headings left out, they read badly run into a sentence), cut at
+ * a character boundary. */
 static char *make_snippet(app *a, const char *id)
 {
     ks_article *art = content_article(app_content(a), id, app_locale(a));
     if (!art) return NULL;
-    char *plain = ks_richtext_strip(art->body, art->body ? strlen(art->body) : 0);
-    ks_article_free(art);
-    if (!plain) return NULL;
-    /* skip a leading heading line that repeats the title */
-    for (char *p = plain; *p; p++)
-        if (*p == '\n') *p = ' ';
-    size_t n = strlen(plain);
-    if (n > SNIPPET_BYTES) {
-        n = SNIPPET_BYTES;
-        while (n > 0 && ((unsigned char)plain[n] & 0xC0) == 0x80) n--;
-        plain[n] = '\0';
+    ks_richtext *doc = NULL;
+    ks_error err = {0};
+    const char *body = art->body ? art->body : "";
+    char *out = NULL;
+    if (ks_richtext_parse(body, strlen(body), &doc, &err) != KS_OK) goto done;
+    out = calloc(1, SNIPPET_BYTES + 8);
+    if (!out) goto done;
+    size_t n = 0;
+    for (size_t b = 0; b < doc->n_blocks && n < SNIPPET_BYTES; b++) {
+        const ks_rt_block *blk = &doc->blocks[b];
+        if (blk->kind != KS_RT_PARAGRAPH && blk->kind != KS_RT_BULLET && blk->kind != KS_RT_NUMBERED) continue;
+        if (n > 0) out[n++] = ' ';
+        for (size_t k = 0; k < blk->n_spans && n < SNIPPET_BYTES; k++) {
+            size_t len = blk->spans[k].len;
+            if (n + len > SNIPPET_BYTES) {
+                len = SNIPPET_BYTES - n;
+                while (len > 0 && ((unsigned char)blk->spans[k].text[len] & 0xC0) == 0x80) len--;
+            }
+            memcpy(out + n, blk->spans[k].text, len);
+            n += len;
+        }
     }
-    return plain;
+    out[n] = '\0';
+done:
+    ks_richtext_free(doc);
+    ks_article_free(art);
+    return out;
 }
 
 /* Builds the list from the current query: search, or popular questions. */
@@ -185,7 +201,8 @@ static int best_card(app *a, const item *it, SDL_Rect rc, int draw, int pressed)
         rc.h = h;
         ks_widget_card(ui, rc, ks_ui_metrics(ui)->radius_px, pressed);
         /* an accent bar marks the best answer */
-        ks_ui_round_rect(ui, (SDL_Rect){rc.x, rc.y + pad, ks_ui_px(ui, 6), h - pad * 2}, ks_ui_px(ui, 3), c->primary);
+        ks_ui_round_rect(ui, (SDL_Rect){rc.x + ks_ui_sp(ui, 1.5f), rc.y + pad, ks_ui_px(ui, 5), h - pad * 2}, ks_ui_px(ui, 3),
+                         c->primary);
         int y = rc.y + pad;
         ks_ui_text(ui, label, &ls, rc.x + pad, y, w, 1, KS_ALIGN_LEFT, 255, NULL, NULL);
         y += lh + g;

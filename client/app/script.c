@@ -127,7 +127,12 @@ static void visible_summary(app *a, char *out, size_t cap)
     for (size_t i = 0; i < n && o + 4 < cap; i++) {
         ks_ui_text_element e;
         if (ks_ui_text_get(ui, i, &e) != 0) break;
-        int k = snprintf(out + o, cap - o, "%s\"%.40s\"", i ? ", " : "", e.text);
+        int len = (int)strlen(e.text);
+        if (len > 40) { /* cut at a character boundary */
+            len = 40;
+            while (len > 0 && ((unsigned char)e.text[len] & 0xC0) == 0x80) len--;
+        }
+        int k = snprintf(out + o, cap - o, "%s\"%.*s\"", i ? ", " : "", len, e.text);
         if (k < 0 || (size_t)k >= cap - o) break;
         o += (size_t)k;
     }

@@ -4,6 +4,7 @@
  * and querying so both sides always agree; it must stay free of anything
  * that depends on the index (weights, vocabulary): that is search.c's job.
  */
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 

@@ -472,8 +472,9 @@ static ks_status publish_media(build_ctx *b, src_media *m, const char *media_dir
     if (!final) { rc = ks_error_set(err, KS_ERR_NOMEM, "out of memory"); goto out; }
     uint64_t have = 0;
     if (ks_file_size(final, &have, NULL) == KS_OK && have == total) goto out; /* already published */
-    /* Bundles are public, signed data: any static server must read them. */
-    if (fchmod(out, 0644) != 0 || fsync(out) != 0 || rename(tmp, final) != 0) {
+    /* Bundles are public, signed data: any static server must read them.
+     * Durability comes from one filesystem sync before the manifest. */
+    if (fchmod(out, 0644) != 0 || rename(tmp, final) != 0) {
         rc = ks_error_set(err, KS_ERR_IO, "cannot publish %s: %s", final, strerror(errno));
         goto out;
     }
@@ -490,9 +491,11 @@ out:
 }
 
 /* Writes data to dir/name through a temp file: world-readable (bundles are
- * public, signed data a web server's own user must read), synced, renamed
- * into place. The directory is synced by the caller. */
-static ks_status write_public(const char *dir, const char *name, const char *data, size_t len, ks_error *err)
+ * public, signed data a web server's own user must read), synced when
+ * durable (else the caller syncs the filesystem once for many files),
+ * renamed into place. The directory is synced by the caller. */
+static ks_status write_public(const char *dir, const char *name, const char *data, size_t len, int durable,
+                              ks_error *err)
 {
     ks_status rc = KS_OK;
     char *final = ks_path_join(dir, name);
@@ -507,7 +510,8 @@ static ks_status write_public(const char *dir, const char *name, const char *dat
         tmp[0] = '\0';
         goto out;
     }
-    if (write(fd, data, len) != (ssize_t)len || fchmod(fd, 0644) != 0 || fsync(fd) != 0 || rename(tmp, final) != 0) {
+    if (write(fd, data, len) != (ssize_t)len || fchmod(fd, 0644) != 0 || (durable && fsync(fd) != 0) ||
+        rename(tmp, final) != 0) {
         rc = ks_error_set(err, errno == ENOSPC ? KS_ERR_NOSPACE : KS_ERR_IO, "cannot write %s: %s", final,
                           strerror(errno));
         goto out;
@@ -533,7 +537,7 @@ static ks_status publish_bytes(const char *dir, const char *name, const char *da
     int exists = ks_file_size(final, &have, NULL) == KS_OK && have == len;
     free(final);
     if (exists) return KS_OK;
-    ks_status rc = write_public(dir, name, data, len, err);
+    ks_status rc = write_public(dir, name, data, len, 0, err);
     if (rc == KS_OK) *written = 1;
     return rc;
 }
@@ -671,7 +675,11 @@ ks_status ks_bundle_build(const char *src_dir, const char *out_dir, const unsign
         st.files_written += (size_t)written;
         st.total_bytes += b.docs[i].len;
     }
-    if ((rc = ks_file_fsync_dir(media_dir, err)) || (rc = ks_file_fsync_dir(content_dir, err))) goto out;
+    /* One barrier for all the files: none of them is named by a manifest
+     * until they are on disk. */
+    if ((rc = ks_file_sync_filesystem(out_dir, err)) || (rc = ks_file_fsync_dir(media_dir, err)) ||
+        (rc = ks_file_fsync_dir(content_dir, err)))
+        goto out;
 
     inner = cJSON_CreateObject();
     cJSON *locs = cJSON_CreateArray(), *content = cJSON_CreateArray(), *media = cJSON_CreateArray();
@@ -745,7 +753,7 @@ ks_status ks_bundle_build(const char *src_dir, const char *out_dir, const unsign
     }
     struct stat before;
     int had_prev = stat(manifest_path, &before) == 0;
-    if ((rc = write_public(out_dir, KS_BUNDLE_MANIFEST, envelope_text, env_len, err)) ||
+    if ((rc = write_public(out_dir, KS_BUNDLE_MANIFEST, envelope_text, env_len, 1, err)) ||
         (rc = ks_file_fsync_dir(out_dir, err)))
         goto out;
     st.files_written++;
@@ -1007,19 +1015,18 @@ ks_status ks_bundle_apply(ks_store *store, ks_mediastore *ms, const ks_manifest 
     /* Every file the new content names must be here before it goes live. */
     for (size_t i = 0; i < m->n_files; i++) {
         const ks_manifest_file *f = &m->files[i];
-        if (!ks_mediastore_has(ms, f->sha256, f->size)) {
+        int have = f->kind == KS_MANIFEST_CONTENT ? ks_mediastore_has_doc(ms, f->sha256, f->size)
+                                                  : ks_mediastore_has(ms, f->sha256, f->size);
+        if (!have) {
             rc = ks_error_set(err, KS_ERR_NOT_FOUND, "%s '%s' (%s) is not in the media store",
                               f->kind == KS_MANIFEST_CONTENT ? "content" : "media", f->name, f->sha256);
             goto out;
         }
     }
     for (; n < m->n_content; n++) {
-        char *path = ks_mediastore_path(ms, m->files[n].sha256);
         char *json = NULL;
         size_t len = 0;
-        if (!path) { rc = ks_error_set(err, KS_ERR_NOMEM, "out of memory"); goto out; }
-        rc = ks_file_read_all(path, KS_FAQ_MAX_FILE_BYTES, &json, &len, err);
-        free(path);
+        rc = ks_mediastore_get_doc(ms, m->files[n].sha256, &json, &len, err);
         if (rc == KS_OK) rc = ks_faq_parse(json, len, m->files[n].name, &faqs[n], err);
         free(json);
         if (rc) {
@@ -1053,6 +1060,48 @@ gc:
 out:
     for (size_t i = 0; i < n; i++) ks_faq_free(faqs[i]);
     free(faqs);
+    return rc;
+}
+
+/* Reads the content documents the store lacks from a bundle folder and
+ * stores them, checked, in batches of a few hundred. */
+#define DOC_BATCH 256
+static ks_status copy_docs(ks_mediastore *ms, const ks_manifest *m, const char *dir, ks_bundle_import_stats *st,
+                           ks_error *err)
+{
+    ks_status rc = KS_OK;
+    ks_mediastore_doc batch[DOC_BATCH];
+    char *bufs[DOC_BATCH];
+    size_t n = 0;
+    for (size_t i = 0; i <= m->n_content; i++) {
+        if (n == DOC_BATCH || (i == m->n_content && n)) {
+            rc = ks_mediastore_put_docs(ms, batch, n, err);
+            for (size_t k = 0; k < n; k++) free(bufs[k]);
+            n = 0;
+            if (rc) return rc;
+        }
+        if (i == m->n_content) break;
+        const ks_manifest_file *f = &m->files[i];
+        if (ks_mediastore_has_doc(ms, f->sha256, f->size)) continue;
+        char rel[96];
+        ks_manifest_file_relpath(f, rel, sizeof rel);
+        char *p = ks_path_join(dir, rel);
+        size_t len = 0;
+        if (!p) { rc = ks_error_set(err, KS_ERR_NOMEM, "out of memory"); break; }
+        /* One byte over the declared size is enough to call it too long. */
+        rc = ks_file_read_all(p, (size_t)f->size + 1, &bufs[n], &len, err);
+        free(p);
+        if (rc) break; /* bufs[n] is only set on success */
+        if ((rc = ks_mediastore_check_doc(f, bufs[n], len, err))) {
+            free(bufs[n]);
+            break;
+        }
+        batch[n] = (ks_mediastore_doc){f, bufs[n], len};
+        n++;
+        st->files_copied++;
+        st->bytes_copied += f->size;
+    }
+    for (size_t k = 0; k < n; k++) free(bufs[k]);
     return rc;
 }
 
@@ -1107,12 +1156,13 @@ ks_status ks_bundle_import_dir(ks_store *store, const char *dir, const unsigned 
             goto out;
         }
         if (f->kind == KS_MANIFEST_CONTENT) content_bytes += f->size;
-        if (!ks_mediastore_has(ms, f->sha256, f->size)) needed += f->size;
+        else if (!ks_mediastore_has(ms, f->sha256, f->size)) needed += f->size;
     }
-    /* The database grows by roughly three times the content text (rows,
-     * search index, WAL) during the switch. */
-    if ((rc = ks_bundle_check_space(data_dir, needed + 3 * content_bytes, err))) goto out;
-    for (size_t i = 0; i < m->n_files; i++) {
+    /* The database grows by roughly four times the content text (the
+     * documents, rows, search index, WAL) during the switch. */
+    if ((rc = ks_bundle_check_space(data_dir, needed + 4 * content_bytes, err))) goto out;
+    if ((rc = copy_docs(ms, m, dir, &st, err))) goto out;
+    for (size_t i = m->n_content; i < m->n_files; i++) {
         const ks_manifest_file *f = &m->files[i];
         if (ks_mediastore_has(ms, f->sha256, f->size)) continue;
         char rel[96];

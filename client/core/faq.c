@@ -414,7 +414,8 @@ static ks_status parse_article_field(const cJSON *c, where *w, ks_faq_article *a
     case A_LOCALE:
         return KS_OK; /* validated first, see parse_article */
     case A_CATEGORY:
-        if (cJSON_IsNull(c)) return KS_OK;
+        /* null or "" both mean "no category" (tools such as the eval sets write "") */
+        if (cJSON_IsNull(c) || (cJSON_IsString(c) && c->valuestring && !*c->valuestring)) return KS_OK;
         return get_id(c, "category", w, &a->category, err);
     case A_TITLE:
         return get_text(c, "title", KS_FAQ_MAX_TITLE, 0, w, &a->title, err);

@@ -1,10 +1,12 @@
 /*
- * mediastore.c - the content-addressed file store (ks/mediastore.h).
+ * mediastore.c - the content-addressed store of bundle files
+ * (ks/mediastore.h): media files under DATA_DIR/media, content documents
+ * in the content_blobs table, and the live list both are kept by.
  *
- * What it must not do: let a file into DATA_DIR/media/ before its size and
- * SHA-256 were checked, hold a whole file in memory, or remove a file that
- * live content names. Files stream through DATA_DIR/media/.partial/ and are
- * renamed into place only when complete and correct.
+ * What it must not do: let a file or document in before its size and
+ * SHA-256 were checked, hold a whole media file in memory, or remove
+ * anything live content names. Files stream through DATA_DIR/media/.partial/
+ * and are renamed into place only when complete and correct.
  */
 #include <dirent.h>
 #include <errno.h>
@@ -49,13 +51,16 @@ static const char schema_sql[] =
     " name TEXT NOT NULL,"
     " sha256 TEXT NOT NULL,"
     " size INTEGER NOT NULL,"
-    " PRIMARY KEY(kind, name)) WITHOUT ROWID;";
+    " PRIMARY KEY(kind, name)) WITHOUT ROWID;"
+    "CREATE TABLE IF NOT EXISTS content_blobs("
+    " sha256 TEXT PRIMARY KEY NOT NULL,"
+    " data BLOB NOT NULL);";
 
 ks_status ks_mediastore_schema_create(sqlite3 *db, ks_error *err)
 {
     char *msg = NULL;
     if (sqlite3_exec(db, schema_sql, NULL, NULL, &msg) != SQLITE_OK) {
-        ks_status rc = ks_error_set(err, KS_ERR_DB, "media store: cannot create table media_live: %s",
+        ks_status rc = ks_error_set(err, KS_ERR_DB, "media store: cannot create its tables: %s",
                                     msg ? msg : sqlite3_errmsg(db));
         sqlite3_free(msg);
         return rc;
@@ -296,6 +301,105 @@ ks_status ks_mediastore_sync(ks_mediastore *ms, ks_error *err)
     return ks_file_fsync_dir(ms->dir, err);
 }
 
+/* ------------------------------------------------------------ documents */
+
+int ks_mediastore_has_doc(ks_mediastore *ms, const char *sha256, uint64_t size)
+{
+    sqlite3 *db = ks_store_db(ms->store);
+    sqlite3_stmt *q = NULL;
+    int found = 0;
+    if (sqlite3_prepare_v2(db, "SELECT length(data) FROM content_blobs WHERE sha256 = ?", -1, &q, NULL) == SQLITE_OK) {
+        sqlite3_bind_text(q, 1, sha256, -1, SQLITE_STATIC);
+        found = sqlite3_step(q) == SQLITE_ROW && (uint64_t)sqlite3_column_int64(q, 0) == size;
+    }
+    sqlite3_finalize(q);
+    return found;
+}
+
+ks_status ks_mediastore_check_doc(const ks_manifest_file *f, const void *data, size_t len, ks_error *err)
+{
+    if ((uint64_t)len != f->size)
+        return ks_error_set(err, KS_ERR_SECURITY, "content '%s': %zu bytes, the manifest declares %llu (refused)",
+                            f->name, len, (unsigned long long)f->size);
+    unsigned char h[crypto_hash_sha256_BYTES];
+    char hex[KS_SHA256_HEX];
+    crypto_hash_sha256(h, data, len);
+    sodium_bin2hex(hex, sizeof hex, h, sizeof h);
+    if (strcmp(hex, f->sha256) != 0)
+        return ks_error_set(err, KS_ERR_SECURITY, "content '%s': wrong SHA-256 %s, the manifest declares %s (refused)",
+                            f->name, hex, f->sha256);
+    return KS_OK;
+}
+
+ks_status ks_mediastore_put_docs(ks_mediastore *ms, const ks_mediastore_doc *docs, size_t n, ks_error *err)
+{
+    ks_status rc = KS_OK;
+    sqlite3 *db = ks_store_db(ms->store);
+    sqlite3_stmt *ins = NULL;
+    int in_txn = 0;
+    if (sodium_init() < 0) return ks_error_set(err, KS_ERR_IO, "libsodium failed to initialise");
+    for (size_t i = 0; i < n; i++)
+        if ((rc = ks_mediastore_check_doc(docs[i].file, docs[i].data, docs[i].len, err))) return rc;
+    if (n == 0) return KS_OK;
+    /* Documents are a cache until the switch names them: losing the last
+     * of them to a power cut only means fetching them again, and the
+     * switch's own synchronous commit makes everything before it durable. */
+    if (sqlite3_exec(db, "BEGIN IMMEDIATE", NULL, NULL, NULL) != SQLITE_OK) goto db_fail;
+    in_txn = 1;
+    if (sqlite3_prepare_v2(db, "INSERT OR IGNORE INTO content_blobs(sha256, data) VALUES(?, ?)", -1, &ins, NULL) !=
+        SQLITE_OK)
+        goto db_fail;
+    for (size_t i = 0; i < n; i++) {
+        sqlite3_bind_text(ins, 1, docs[i].file->sha256, -1, SQLITE_STATIC);
+        sqlite3_bind_blob64(ins, 2, docs[i].data, (sqlite3_uint64)docs[i].len, SQLITE_STATIC);
+        int r = sqlite3_step(ins);
+        sqlite3_reset(ins);
+        if (r != SQLITE_DONE) goto db_fail;
+    }
+    sqlite3_finalize(ins);
+    ins = NULL;
+    if (sqlite3_exec(db, "COMMIT", NULL, NULL, NULL) != SQLITE_OK) goto db_fail;
+    return KS_OK;
+db_fail:
+    rc = ks_error_set(err, sqlite3_errcode(db) == SQLITE_FULL ? KS_ERR_NOSPACE : KS_ERR_DB,
+                      "media store: cannot store content documents: %s", sqlite3_errmsg(db));
+    sqlite3_finalize(ins);
+    if (in_txn) sqlite3_exec(db, "ROLLBACK", NULL, NULL, NULL);
+    return rc;
+}
+
+ks_status ks_mediastore_get_doc(ks_mediastore *ms, const char *sha256, char **data, size_t *len, ks_error *err)
+{
+    sqlite3 *db = ks_store_db(ms->store);
+    sqlite3_stmt *q = NULL;
+    ks_status rc = KS_OK;
+    if (sqlite3_prepare_v2(db, "SELECT data FROM content_blobs WHERE sha256 = ?", -1, &q, NULL) != SQLITE_OK)
+        return ks_error_set(err, KS_ERR_DB, "media store: cannot read content documents: %s", sqlite3_errmsg(db));
+    sqlite3_bind_text(q, 1, sha256, -1, SQLITE_STATIC);
+    int r = sqlite3_step(q);
+    if (r == SQLITE_ROW) {
+        size_t n = (size_t)sqlite3_column_bytes(q, 0);
+        const void *b = sqlite3_column_blob(q, 0);
+        char *out = malloc(n + 1);
+        if (!out) {
+            rc = ks_error_set(err, KS_ERR_NOMEM, "out of memory");
+        } else {
+            if (n) memcpy(out, b, n);
+            out[n] = '\0';
+            *data = out;
+            if (len) *len = n;
+        }
+    } else if (r == SQLITE_DONE) {
+        rc = ks_error_set(err, KS_ERR_NOT_FOUND, "content document %s is not in the store", sha256);
+    } else {
+        rc = ks_error_set(err, KS_ERR_DB, "media store: cannot read content documents: %s", sqlite3_errmsg(db));
+    }
+    sqlite3_finalize(q);
+    return rc;
+}
+
+/* ------------------------------------------------------------ live list */
+
 ks_status ks_mediastore_write_live(sqlite3 *db, const ks_manifest *m, ks_error *err)
 {
     ks_status rc = ks_mediastore_schema_create(db, err);
@@ -376,7 +480,8 @@ ks_status ks_mediastore_gc(ks_mediastore *ms, size_t *removed_out, uint64_t *fre
     char(*live)[KS_SHA256_HEX] = NULL;
     size_t n = 0, cap = 0, removed = 0;
     uint64_t freed = 0;
-    if (sqlite3_prepare_v2(db, "SELECT DISTINCT sha256 FROM media_live", -1, &q, NULL) != SQLITE_OK) {
+    if (sqlite3_prepare_v2(db, "SELECT DISTINCT sha256 FROM media_live WHERE kind = 'media'", -1, &q, NULL) !=
+        SQLITE_OK) {
         rc = ks_error_set(err, KS_ERR_DB, "media store: cannot read media_live: %s", sqlite3_errmsg(db));
         goto out;
     }
@@ -397,13 +502,25 @@ ks_status ks_mediastore_gc(ks_mediastore *ms, size_t *removed_out, uint64_t *fre
         rc = ks_error_set(err, KS_ERR_DB, "media store: cannot read media_live: %s", sqlite3_errmsg(db));
         goto out;
     }
-    qsort(live, n, KS_SHA256_HEX, cmp_hex);
+    sqlite3_finalize(q);
+    q = NULL;
+    if (n) qsort(live, n, KS_SHA256_HEX, cmp_hex);
     rc = sweep(ms->dir, live, n, 0, &removed, &freed, err);
     /* Partial files belong to versions that were not installed: after a
      * switch none of them is worth keeping. */
     if (!rc) rc = sweep(ms->partial_dir, live, n, 1, &removed, &freed, err);
-    if (!rc && removed) ks_log_info("media", "removed %zu unreferenced files (%llu bytes)", removed,
-                                    (unsigned long long)freed);
+    if (!rc) {
+        /* Documents no live content names: the previous versions' ones. */
+        if (sqlite3_exec(db,
+                         "DELETE FROM content_blobs WHERE sha256 NOT IN "
+                         "(SELECT sha256 FROM media_live WHERE kind = 'content')",
+                         NULL, NULL, NULL) == SQLITE_OK)
+            removed += (size_t)sqlite3_changes(db);
+        else
+            rc = ks_error_set(err, KS_ERR_DB, "media store: cannot remove old documents: %s", sqlite3_errmsg(db));
+    }
+    if (!rc && removed) ks_log_info("media", "removed %zu unreferenced files and documents (%llu bytes of files)",
+                                    removed, (unsigned long long)freed);
 out:
     if (removed_out) *removed_out = removed;
     if (freed_out) *freed_out = freed;

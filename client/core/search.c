@@ -1,12 +1,949 @@
-/* search.c - scaffolding so the store links while the engine is written:
- * the index hooks do nothing and queries report "unsupported". */
-#include "ks/search.h"
+/*
+ * search.c - the query side of the search engine (see search.h): from what
+ * a visitor typed to ranked articles and an honest "confident" flag.
+ *
+ * A query is analysed like the content (analyze.h), widened with typo
+ * corrections and, for the word being typed, prefix completions from the
+ * content's own vocabulary, then scored in two stages:
+ *   1. score-at-a-time over impact-ordered postings (BM25 with field
+ *      weights), reading at most KS_HEAD_POSTINGS postings per term, so a
+ *      query costs the same on 200 or 100,000 articles;
+ *   2. the best candidates are re-scored from their stored fields: how much
+ *      of the query they cover and how closely their best title or
+ *      question matches it; popularity is a small prior.
+ * The confidence decision uses the same evidence (coverage, the margin
+ * over the runner-up).
+ *
+ * It must not write to the database, and must never fail on what a visitor
+ * types: operators, quotes, huge or invalid UTF-8 input are plain text.
+ */
+#include <math.h>
+#include <stddef.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
 
-ks_status ks_search_schema_create(sqlite3 *db, ks_error *err) { (void)db; (void)err; return KS_OK; }
-ks_status ks_search_index_article(sqlite3 *db, int64_t rowid, ks_error *err) { (void)db; (void)rowid; (void)err; return KS_OK; }
-ks_status ks_search_unindex_article(sqlite3 *db, int64_t rowid, ks_error *err) { (void)db; (void)rowid; (void)err; return KS_OK; }
-ks_status ks_search_finish_import(sqlite3 *db, ks_error *err) { (void)db; (void)err; return KS_OK; }
-ks_status ks_search_open(sqlite3 *db, ks_search **out, ks_error *err) { (void)db; (void)out; return ks_error_set(err, KS_ERR_UNSUPPORTED, "search engine not built yet"); }
-void ks_search_close(ks_search *s) { (void)s; }
-ks_status ks_search_query(ks_search *s, const char *q, size_t len, const char *locale, size_t limit, ks_search_result *out, ks_error *err) { (void)s; (void)q; (void)len; (void)locale; (void)limit; (void)out; return ks_error_set(err, KS_ERR_UNSUPPORTED, "search engine not built yet"); }
-void ks_search_result_free(ks_search_result *r) { (void)r; }
+#include <sqlite3.h>
+
+#include "ks/analyze.h"
+#include "ks/locale.h"
+#include "ks/log.h"
+#include "ks/search.h"
+#include "ks/stem.h"
+#include "search_util.h"
+
+#define QUERY_MAX_BYTES 1024 /* work cap: the rest of a huge query is ignored */
+#define QUERY_MAX_TERMS 96
+#define MAX_QTERMS 160
+#define TYPO_MAX_CANDIDATES 3
+#define PREFIX_MAX_EXPANSIONS 6
+#define MIN_CANDIDATES 40
+
+/* Weights of the engine. Fixed in the product; KS_SEARCH_TUNE (see
+ * docs/search.md) overrides them for development measurements only. */
+typedef struct tune {
+    double w_word, w_stop, w_han1, w_han2, w_pinyin;
+    double w_typo1, w_typo2, w_prefix;
+    double rr_cov, rr_field;
+    double pop;
+    double conf_cov, conf_margin, conf_field;
+} tune;
+
+static const tune default_tune = {
+    .w_word = 1.0, .w_stop = 0.6, .w_han1 = 1.0, .w_han2 = 1.0, .w_pinyin = 0.3,
+    .w_typo1 = 0.7, .w_typo2 = 0.5, .w_prefix = 0.5,
+    .rr_cov = 0.0, .rr_field = 0.0,
+    .pop = 0.03,
+    .conf_cov = 0.6, .conf_margin = 0.1, .conf_field = 0.0,
+};
+
+static void tune_from_env(tune *t)
+{
+    const char *env = getenv("KS_SEARCH_TUNE");
+    if (!env) return;
+    static const struct {
+        const char *name;
+        size_t off;
+    } names[] = {
+#define F(x) {#x, offsetof(tune, x)}
+        F(w_word), F(w_stop), F(w_han1), F(w_han2), F(w_pinyin), F(w_typo1), F(w_typo2), F(w_prefix),
+        F(rr_cov), F(rr_field), F(pop), F(conf_cov), F(conf_margin), F(conf_field),
+#undef F
+    };
+    const char *p = env;
+    while (*p) {
+        const char *eq = strchr(p, '=');
+        if (!eq) break;
+        char *end;
+        double v = strtod(eq + 1, &end);
+        for (size_t i = 0; i < sizeof names / sizeof names[0]; i++)
+            if (strlen(names[i].name) == (size_t)(eq - p) && memcmp(names[i].name, p, (size_t)(eq - p)) == 0)
+                *(double *)((char *)t + names[i].off) = v;
+        p = end;
+        while (*p == ',' || *p == ' ') p++;
+    }
+}
+
+/* ------------------------------------------------------------ the engine */
+
+struct ks_search {
+    sqlite3 *db;
+    ks_norm *norm;
+    tune tn;
+    sqlite3_stmt *st_term, *st_doc, *st_art, *st_views, *st_dv, *st_versions;
+    int64_t data_version;
+    double n_docs, avgdl;
+    int64_t max_rowid;
+    /* vocabulary: surface words sorted bytewise */
+    uint8_t *vocab;        /* the stored blob; words point into it */
+    const char **w;
+    uint8_t *wlen;
+    uint32_t *wdf;
+    size_t nw;
+    /* typo index: byte-bigram -> word ids (CSR over 65536 keys) */
+    uint32_t *bg_start;    /* 65537 */
+    uint32_t *bg_words;
+    uint16_t *bg_cnt;      /* per word, scratch */
+    /* score accumulators, dense by rowid */
+    float *acc;
+    size_t acc_n;
+    uint32_t *touched;
+    size_t n_touched, touched_cap;
+};
+
+static uint64_t now_us(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (uint64_t)ts.tv_sec * 1000000u + (uint64_t)ts.tv_nsec / 1000u;
+}
+
+static ks_status db_fail(ks_search *s, ks_error *err, const char *what)
+{
+    return ks_error_set(err, KS_ERR_DB, "search: %s: %s", what, sqlite3_errmsg(s->db));
+}
+
+static void free_vocab(ks_search *s)
+{
+    free(s->vocab);
+    free(s->w);
+    free(s->wlen);
+    free(s->wdf);
+    free(s->bg_start);
+    free(s->bg_words);
+    free(s->bg_cnt);
+    s->vocab = NULL;
+    s->w = NULL;
+    s->wlen = NULL;
+    s->wdf = NULL;
+    s->bg_start = s->bg_words = NULL;
+    s->bg_cnt = NULL;
+    s->nw = 0;
+}
+
+static int typo_word(const char *w, size_t n)
+{
+    /* Typo tolerance is for words: not numbers, codes or very short words. */
+    if (n < 4) return 0;
+    for (size_t i = 0; i < n; i++)
+        if ((unsigned char)w[i] >= '0' && (unsigned char)w[i] <= '9') return 0;
+    return 1;
+}
+
+static uint32_t bigram_key(uint8_t a, uint8_t b) { return ((uint32_t)a << 8) | b; }
+
+/* Builds the typo index: every word under each of its byte bigrams, with
+ * '^' and '$' marking its ends (so "pin" and "spin" differ at the start). */
+static int build_typo_index(ks_search *s)
+{
+    s->bg_start = calloc(65537, sizeof *s->bg_start);
+    s->bg_cnt = calloc(s->nw ? s->nw : 1, sizeof *s->bg_cnt);
+    if (!s->bg_start || !s->bg_cnt) return 0;
+    size_t total = 0;
+    for (int pass = 0; pass < 2; pass++) {
+        for (size_t i = 0; i < s->nw; i++) {
+            if (!typo_word(s->w[i], s->wlen[i])) continue;
+            size_t n = s->wlen[i];
+            const uint8_t *p = (const uint8_t *)s->w[i];
+            for (size_t k = 0; k <= n; k++) {
+                uint8_t a = k == 0 ? '^' : p[k - 1];
+                uint8_t b = k == n ? '$' : p[k];
+                uint32_t key = bigram_key(a, b);
+                if (pass == 0) {
+                    s->bg_start[key + 1]++;
+                    total++;
+                } else {
+                    s->bg_words[s->bg_start[key]++] = (uint32_t)i;
+                }
+            }
+        }
+        if (pass == 0) {
+            for (size_t k = 1; k <= 65536; k++) s->bg_start[k] += s->bg_start[k - 1];
+            s->bg_words = malloc((total ? total : 1) * sizeof *s->bg_words);
+            if (!s->bg_words) return 0;
+        }
+    }
+    /* The second pass advanced each start to the next key's start: shift back. */
+    memmove(s->bg_start + 1, s->bg_start, 65536 * sizeof *s->bg_start);
+    s->bg_start[0] = 0;
+    return 1;
+}
+
+static ks_status load_vocab(ks_search *s, ks_error *err)
+{
+    free_vocab(s);
+    sqlite3_stmt *st = NULL;
+    ks_status rc = KS_OK;
+    if (sqlite3_prepare_v2(s->db, "SELECT value FROM search_meta WHERE key = 'vocab'", -1, &st, NULL) !=
+        SQLITE_OK)
+        return db_fail(s, err, "reading the vocabulary");
+    if (sqlite3_step(st) != SQLITE_ROW) goto out; /* no content yet */
+    size_t n = (size_t)sqlite3_column_bytes(st, 0);
+    const void *blob = sqlite3_column_blob(st, 0);
+    s->vocab = malloc(n ? n : 1);
+    if (!s->vocab) goto nomem;
+    if (n) memcpy(s->vocab, blob, n);
+    const uint8_t *p = s->vocab, *end = s->vocab + n;
+    uint64_t nw;
+    if (!ks_rd_varint(&p, end, &nw) || nw > n) goto corrupt;
+    s->w = malloc((nw ? nw : 1) * sizeof *s->w);
+    s->wlen = malloc((nw ? nw : 1) * sizeof *s->wlen);
+    s->wdf = malloc((nw ? nw : 1) * sizeof *s->wdf);
+    if (!s->w || !s->wlen || !s->wdf) goto nomem;
+    for (uint64_t i = 0; i < nw; i++) {
+        if (p >= end) goto corrupt;
+        uint8_t len = *p++;
+        if ((size_t)(end - p) < len) goto corrupt;
+        s->w[i] = (const char *)p;
+        s->wlen[i] = len;
+        p += len;
+        uint64_t df;
+        if (!ks_rd_varint(&p, end, &df)) goto corrupt;
+        s->wdf[i] = (uint32_t)df;
+    }
+    s->nw = (size_t)nw;
+    if (!build_typo_index(s)) goto nomem;
+    goto out;
+corrupt:
+    free_vocab(s);
+    rc = ks_error_set(err, KS_ERR_CORRUPT, "search: the stored vocabulary is damaged (rebuild the index)");
+    goto out;
+nomem:
+    free_vocab(s);
+    rc = ks_error_set(err, KS_ERR_NOMEM, "search: out of memory loading the vocabulary");
+out:
+    sqlite3_finalize(st);
+    return rc;
+}
+
+/* (Re)loads what the engine keeps in memory when the content changed. */
+static ks_status refresh(ks_search *s, int force, ks_error *err)
+{
+    int64_t dv = 0;
+    if (sqlite3_step(s->st_dv) == SQLITE_ROW) dv = sqlite3_column_int64(s->st_dv, 0);
+    sqlite3_reset(s->st_dv);
+    if (!force && dv == s->data_version) return KS_OK;
+    /* One read transaction so the statistics and vocabulary agree. */
+    sqlite3_exec(s->db, "BEGIN", NULL, NULL, NULL);
+    int own = !sqlite3_get_autocommit(s->db);
+    s->n_docs = (double)ks_search_meta_int(s->db, "n_docs", 0);
+    s->avgdl = ks_search_meta_real(s->db, "avgdl", 1.0);
+    s->max_rowid = ks_search_meta_int(s->db, "max_rowid", 0);
+    ks_status rc = load_vocab(s, err);
+    if (own) sqlite3_exec(s->db, "COMMIT", NULL, NULL, NULL);
+    if (rc != KS_OK) return rc;
+    size_t need = (size_t)(s->max_rowid > 0 ? s->max_rowid : 0) + 1;
+    if (need > s->acc_n) {
+        float *a = realloc(s->acc, need * sizeof *a);
+        if (!a) return ks_error_set(err, KS_ERR_NOMEM, "search: out of memory for %zu articles", need);
+        memset(a + s->acc_n, 0, (need - s->acc_n) * sizeof *a);
+        s->acc = a;
+        s->acc_n = need;
+    }
+    s->data_version = dv;
+    return KS_OK;
+}
+
+int ks_search_needs_reindex(sqlite3 *db)
+{
+    int64_t articles = -1;
+    sqlite3_stmt *st = NULL;
+    if (sqlite3_prepare_v2(db, "SELECT count(*) FROM articles", -1, &st, NULL) == SQLITE_OK &&
+        sqlite3_step(st) == SQLITE_ROW)
+        articles = sqlite3_column_int64(st, 0);
+    sqlite3_finalize(st);
+    if (articles <= 0) return 0; /* nothing to find, nothing to rebuild */
+    if (ks_search_meta_int(db, "format", 0) != KS_SEARCH_FORMAT) return 1;
+    return ks_search_meta_int(db, "n_docs", -1) != articles;
+}
+
+ks_status ks_search_open(sqlite3 *db, ks_search **out, ks_error *err)
+{
+    *out = NULL;
+    ks_status rc;
+    ks_search *s = calloc(1, sizeof *s);
+    if (!s) return ks_error_set(err, KS_ERR_NOMEM, "search: out of memory opening the engine");
+    s->db = db;
+    s->tn = default_tune;
+    tune_from_env(&s->tn);
+    s->data_version = -1;
+    if ((rc = ks_norm_open(&s->norm, err)) != KS_OK) goto fail;
+    if (ks_search_needs_reindex(db)) {
+        rc = ks_error_set(err, KS_ERR_CORRUPT,
+                          "search: the index is missing or from another version of the engine; rebuild it "
+                          "(ks_store_reindex, done by `kioskctl search` automatically)");
+        goto fail;
+    }
+    struct {
+        sqlite3_stmt **st;
+        const char *sql;
+    } stmts[] = {
+        {&s->st_term, "SELECT df, head FROM search_term WHERE term = ?1"},
+        {&s->st_doc, "SELECT data FROM search_doc WHERE rowid = ?1"},
+        {&s->st_art, "SELECT id, locale, title FROM articles WHERE rowid = ?1"},
+        {&s->st_views, "SELECT views FROM article_views WHERE id = ?1"},
+        {&s->st_dv, "PRAGMA data_version"},
+        {&s->st_versions, "SELECT locale, title FROM articles WHERE id = ?1"},
+    };
+    for (size_t i = 0; i < sizeof stmts / sizeof stmts[0]; i++) {
+        if (sqlite3_prepare_v3(db, stmts[i].sql, -1, SQLITE_PREPARE_PERSISTENT, stmts[i].st, NULL) != SQLITE_OK) {
+            rc = db_fail(s, err, "preparing the queries (is this a kiosk database?)");
+            goto fail;
+        }
+    }
+    if ((rc = refresh(s, 1, err)) != KS_OK) goto fail;
+    *out = s;
+    return KS_OK;
+fail:
+    ks_search_close(s);
+    return rc;
+}
+
+void ks_search_close(ks_search *s)
+{
+    if (!s) return;
+    sqlite3_finalize(s->st_term);
+    sqlite3_finalize(s->st_doc);
+    sqlite3_finalize(s->st_art);
+    sqlite3_finalize(s->st_views);
+    sqlite3_finalize(s->st_dv);
+    sqlite3_finalize(s->st_versions);
+    ks_norm_close(s->norm);
+    free_vocab(s);
+    free(s->acc);
+    free(s->touched);
+    free(s);
+}
+
+/* ------------------------------------------------------ query expansion */
+
+typedef struct qterm {
+    char s[KS_TERM_MAX];
+    uint8_t len;
+    uint8_t kind;
+    uint8_t alt;      /* 1: a typo correction or prefix completion */
+    int group;        /* index of the visitor's term it stands for */
+    double w;         /* query weight */
+    double idf;
+    int64_t df;
+} qterm;
+
+typedef struct query {
+    qterm v[MAX_QTERMS];
+    size_t n;
+    int n_groups;
+    double group_mass[QUERY_MAX_TERMS]; /* w * idf of each visitor term (best of its alternatives) */
+} query;
+
+static qterm *add_qterm(query *q, const char *s, size_t len, uint8_t kind, double w, int alt, int group)
+{
+    if (len == 0 || len >= KS_TERM_MAX) return NULL;
+    for (size_t i = 0; i < q->n; i++) {
+        if (q->v[i].len == len && memcmp(q->v[i].s, s, len) == 0) {
+            /* The same term twice counts once, at its best weight. */
+            if (w > q->v[i].w) {
+                q->v[i].w = w;
+                q->v[i].alt = (uint8_t)alt;
+                q->v[i].group = group;
+            }
+            return NULL;
+        }
+    }
+    if (q->n >= MAX_QTERMS) return NULL;
+    qterm *t = &q->v[q->n++];
+    memset(t, 0, sizeof *t);
+    memcpy(t->s, s, len);
+    t->len = (uint8_t)len;
+    t->kind = kind;
+    t->w = w;
+    t->alt = (uint8_t)alt;
+    t->group = group;
+    return t;
+}
+
+static int vocab_cmp(const char *a, size_t an, const char *b, size_t bn)
+{
+    int c = memcmp(a, b, an < bn ? an : bn);
+    if (c) return c;
+    return an < bn ? -1 : (an > bn);
+}
+
+/* First vocabulary index whose word is >= key. */
+static size_t vocab_lower(const ks_search *s, const char *key, size_t n)
+{
+    size_t lo = 0, hi = s->nw;
+    while (lo < hi) {
+        size_t mid = lo + (hi - lo) / 2;
+        if (vocab_cmp(s->w[mid], s->wlen[mid], key, n) < 0) lo = mid + 1;
+        else hi = mid;
+    }
+    return lo;
+}
+
+static int vocab_has(const ks_search *s, const char *key, size_t n)
+{
+    size_t i = vocab_lower(s, key, n);
+    return i < s->nw && s->wlen[i] == n && memcmp(s->w[i], key, n) == 0;
+}
+
+/* Optimal string alignment distance (Levenshtein plus adjacent
+ * transpositions), giving up above max. */
+static int osa_distance(const char *a, size_t an, const char *b, size_t bn, int max)
+{
+    if (an > 48 || bn > 48) return max + 1;
+    int d[50][50];
+    for (size_t i = 0; i <= an; i++) d[i][0] = (int)i;
+    for (size_t j = 0; j <= bn; j++) d[0][j] = (int)j;
+    for (size_t i = 1; i <= an; i++) {
+        int row_min = max + 1;
+        for (size_t j = 1; j <= bn; j++) {
+            int cost = a[i - 1] != b[j - 1];
+            int v = d[i - 1][j] + 1;
+            if (d[i][j - 1] + 1 < v) v = d[i][j - 1] + 1;
+            if (d[i - 1][j - 1] + cost < v) v = d[i - 1][j - 1] + cost;
+            if (i > 1 && j > 1 && a[i - 1] == b[j - 2] && a[i - 2] == b[j - 1] && d[i - 2][j - 2] + 1 < v)
+                v = d[i - 2][j - 2] + 1;
+            d[i][j] = v;
+            if (v < row_min) row_min = v;
+        }
+        if (row_min > max) return max + 1;
+    }
+    return d[an][bn];
+}
+
+typedef struct cand {
+    uint32_t word;
+    int dist;
+} cand;
+
+/* Adds the stems of up to TYPO_MAX_CANDIDATES vocabulary words within
+ * edit distance 1 (2 for words of 7+ bytes) of the unknown word. */
+static void add_typo_candidates(ks_search *s, query *q, const char *word, size_t n, double base, int group)
+{
+    if (!s->nw || !typo_word(word, n) || n > 40) return;
+    int maxd = n >= 7 ? 2 : 1;
+    size_t nb = n + 1;
+    const uint8_t *p = (const uint8_t *)word;
+    uint32_t touched[4096];
+    size_t nt = 0;
+    for (size_t k = 0; k <= n; k++) {
+        uint32_t key = bigram_key(k == 0 ? '^' : p[k - 1], k == n ? '$' : p[k]);
+        for (uint32_t i = s->bg_start[key]; i < s->bg_start[key + 1]; i++) {
+            uint32_t wi = s->bg_words[i];
+            if (s->bg_cnt[wi]++ == 0 && nt < sizeof touched / sizeof touched[0]) touched[nt++] = wi;
+        }
+    }
+    /* An edit changes at most two bigrams, a transposition three. */
+    int need = (int)nb - 3 * maxd;
+    if (need < 1) need = 1;
+    cand best[TYPO_MAX_CANDIDATES];
+    size_t nbest = 0;
+    for (size_t i = 0; i < nt; i++) {
+        uint32_t wi = touched[i];
+        int c = s->bg_cnt[wi];
+        s->bg_cnt[wi] = 0;
+        if (c < need) continue;
+        size_t wl = s->wlen[wi];
+        if ((wl > n ? wl - n : n - wl) > (size_t)maxd) continue;
+        int d = osa_distance(word, n, s->w[wi], wl, maxd);
+        if (d == 0 || d > maxd) continue;
+        /* keep the closest, then the most common */
+        size_t pos = nbest;
+        while (pos > 0 && (best[pos - 1].dist > d ||
+                           (best[pos - 1].dist == d && s->wdf[best[pos - 1].word] < s->wdf[wi])))
+            pos--;
+        if (pos >= TYPO_MAX_CANDIDATES) continue;
+        if (nbest < TYPO_MAX_CANDIDATES) nbest++;
+        memmove(best + pos + 1, best + pos, (nbest - 1 - pos) * sizeof *best);
+        best[pos].word = wi;
+        best[pos].dist = d;
+    }
+    /* Words beyond the touched buffer were counted but not remembered. */
+    if (nt == sizeof touched / sizeof touched[0]) memset(s->bg_cnt, 0, s->nw * sizeof *s->bg_cnt);
+    for (size_t i = 0; i < nbest; i++) {
+        char st[KS_STEM_MAX];
+        size_t sl = ks_stem_en(s->w[best[i].word], s->wlen[best[i].word], st);
+        double w = base * (best[i].dist == 1 ? s->tn.w_typo1 : s->tn.w_typo2);
+        add_qterm(q, st, sl, KS_TERM_WORD, w, 1, group);
+    }
+}
+
+/* Adds completions of the word being typed: the most common vocabulary
+ * words that start with it. */
+static void add_prefix_completions(ks_search *s, query *q, const char *word, size_t n, int group)
+{
+    if (!s->nw || n == 0) return;
+    uint32_t best[PREFIX_MAX_EXPANSIONS];
+    size_t nbest = 0;
+    for (size_t i = vocab_lower(s, word, n); i < s->nw; i++) {
+        if (s->wlen[i] < n || memcmp(s->w[i], word, n) != 0) break;
+        if (s->wlen[i] == n) continue;
+        size_t pos = nbest;
+        while (pos > 0 && s->wdf[best[pos - 1]] < s->wdf[i]) pos--;
+        if (pos >= PREFIX_MAX_EXPANSIONS) continue;
+        if (nbest < PREFIX_MAX_EXPANSIONS) nbest++;
+        memmove(best + pos + 1, best + pos, (nbest - 1 - pos) * sizeof *best);
+        best[pos] = (uint32_t)i;
+    }
+    for (size_t i = 0; i < nbest; i++) {
+        char st[KS_STEM_MAX];
+        size_t sl = ks_stem_en(s->w[best[i]], s->wlen[best[i]], st);
+        add_qterm(q, st, sl, KS_TERM_WORD, s->tn.w_prefix, 1, group);
+    }
+}
+
+static double kind_weight(const tune *tn, uint8_t kind)
+{
+    switch (kind) {
+    case KS_TERM_STOP: return tn->w_stop;
+    case KS_TERM_HAN1: return tn->w_han1;
+    case KS_TERM_HAN2: return tn->w_han2;
+    case KS_TERM_PINYIN: return tn->w_pinyin;
+    default: return tn->w_word;
+    }
+}
+
+static double idf_of(const ks_search *s, int64_t df)
+{
+    return log(1.0 + (s->n_docs - (double)df + 0.5) / ((double)df + 0.5));
+}
+
+/* Looks up df of term t (and, when postings != NULL, leaves the statement
+ * positioned on its row for the caller to read). Returns 0 when absent. */
+static int64_t term_df(ks_search *s, const qterm *t)
+{
+    sqlite3_bind_blob(s->st_term, 1, t->s, t->len, SQLITE_STATIC);
+    int64_t df = 0;
+    if (sqlite3_step(s->st_term) == SQLITE_ROW) df = sqlite3_column_int64(s->st_term, 0);
+    sqlite3_reset(s->st_term);
+    return df;
+}
+
+static void build_query(ks_search *s, const ks_terms *tt, query *q)
+{
+    q->n = 0;
+    q->n_groups = 0;
+    for (size_t i = 0; i < tt->n && q->n_groups < QUERY_MAX_TERMS; i++) {
+        const ks_term *t = &tt->v[i];
+        double w = kind_weight(&s->tn, t->kind);
+        int group = q->n_groups;
+        qterm *qt = add_qterm(q, t->s, t->len, t->kind, w, 0, group);
+        if (!qt) continue;
+        q->n_groups++;
+        qt->df = term_df(s, qt);
+        int typing = t->last && !tt->ends_in_space && (t->kind == KS_TERM_WORD || t->kind == KS_TERM_STOP);
+        if (t->kind == KS_TERM_WORD && t->surf_len) {
+            const char *surf = tt->norm + t->surf_off;
+            if (qt->df == 0 && !vocab_has(s, surf, t->surf_len))
+                add_typo_candidates(s, q, surf, t->surf_len, w, group);
+        }
+        if (typing && t->surf_len) add_prefix_completions(s, q, tt->norm + t->surf_off, t->surf_len, group);
+    }
+    for (size_t i = 0; i < q->n; i++) {
+        qterm *qt = &q->v[i];
+        if (qt->alt) qt->df = term_df(s, qt);
+        qt->idf = idf_of(s, qt->df);
+    }
+    /* What each visitor term can contribute at best: its own weight, or,
+     * when it is unknown, its best alternative's. Unknown terms with no
+     * alternative still count, at the rarest term's weight: a query full of
+     * words the content never uses is not answered by it. */
+    double max_idf = idf_of(s, 0);
+    for (int g = 0; g < q->n_groups; g++) q->group_mass[g] = 0;
+    for (size_t i = 0; i < q->n; i++) {
+        qterm *qt = &q->v[i];
+        if (qt->kind == KS_TERM_PINYIN || qt->kind == KS_TERM_HAN1) continue; /* counted via pairs/words */
+        double m = qt->df ? qt->w * qt->idf : (qt->alt ? 0 : qt->w * max_idf);
+        if (m > q->group_mass[qt->group]) q->group_mass[qt->group] = m;
+    }
+}
+
+/* ------------------------------------------------------------- scoring */
+
+static void acc_add(ks_search *s, uint32_t rowid, float v)
+{
+    if (rowid >= s->acc_n) return; /* content newer than our statistics */
+    if (s->acc[rowid] == 0.0f) {
+        if (s->n_touched == s->touched_cap) {
+            size_t ncap = s->touched_cap ? s->touched_cap * 2 : 4096;
+            uint32_t *nt = realloc(s->touched, ncap * sizeof *nt);
+            if (!nt) return; /* a lost candidate, not a failure */
+            s->touched = nt;
+            s->touched_cap = ncap;
+        }
+        s->touched[s->n_touched++] = rowid;
+    }
+    s->acc[rowid] += v;
+}
+
+static void score_term(ks_search *s, const qterm *t)
+{
+    if (!t->df) return;
+    sqlite3_bind_blob(s->st_term, 1, t->s, t->len, SQLITE_STATIC);
+    if (sqlite3_step(s->st_term) == SQLITE_ROW) {
+        const uint8_t *p = sqlite3_column_blob(s->st_term, 1);
+        const uint8_t *end = p + sqlite3_column_bytes(s->st_term, 1);
+        double scale = t->w * t->idf * (KS_BM25_K1 + 1.0) / 255.0;
+        while (p && p < end) {
+            uint8_t impact = *p++;
+            uint64_t count, delta;
+            if (!ks_rd_varint(&p, end, &count)) break;
+            uint32_t rowid = 0;
+            float v = (float)(scale * impact);
+            for (uint64_t k = 0; k < count; k++) {
+                if (!ks_rd_varint(&p, end, &delta)) break;
+                rowid += (uint32_t)delta;
+                acc_add(s, rowid, v);
+            }
+        }
+    }
+    sqlite3_reset(s->st_term);
+}
+
+typedef struct scored {
+    uint32_t rowid;
+    double s1;       /* first-stage score */
+    double score;    /* final */
+    double cov;      /* share of the query's weight this article matches */
+    double field;    /* best single title/question/keyword match */
+    char *id, *locale, *title;
+} scored;
+
+static int cmp_s1(const void *a, const void *b)
+{
+    const scored *x = a, *y = b;
+    if (x->s1 != y->s1) return x->s1 > y->s1 ? -1 : 1;
+    return x->rowid < y->rowid ? -1 : (x->rowid > y->rowid);
+}
+
+static int cmp_final(const void *a, const void *b)
+{
+    const scored *x = a, *y = b;
+    if (x->score != y->score) return x->score > y->score ? -1 : 1;
+    return x->rowid < y->rowid ? -1 : (x->rowid > y->rowid);
+}
+
+/* Keeps the k best accumulators (by s1) in out; returns how many. */
+static size_t top_candidates(ks_search *s, scored *out, size_t k)
+{
+    size_t n = 0;
+    /* a min-heap on s1 of size k */
+    for (size_t i = 0; i < s->n_touched; i++) {
+        uint32_t r = s->touched[i];
+        double v = s->acc[r];
+        if (n < k) {
+            size_t c = n++;
+            out[c].rowid = r;
+            out[c].s1 = v;
+            while (c > 0) {
+                size_t p = (c - 1) / 2;
+                if (out[p].s1 <= out[c].s1) break;
+                scored tmp = out[p];
+                out[p] = out[c];
+                out[c] = tmp;
+                c = p;
+            }
+        } else if (v > out[0].s1) {
+            out[0].rowid = r;
+            out[0].s1 = v;
+            size_t c = 0;
+            for (;;) {
+                size_t l = 2 * c + 1, m = c;
+                if (l < n && out[l].s1 < out[m].s1) m = l;
+                if (l + 1 < n && out[l + 1].s1 < out[m].s1) m = l + 1;
+                if (m == c) break;
+                scored tmp = out[m];
+                out[m] = out[c];
+                out[c] = tmp;
+                c = m;
+            }
+        }
+    }
+    for (size_t i = 0; i < s->n_touched; i++) s->acc[s->touched[i]] = 0.0f;
+    s->n_touched = 0;
+    qsort(out, n, sizeof *out, cmp_s1);
+    return n;
+}
+
+static int field_has(const ks_doc_field *f, const qterm *t)
+{
+    size_t lo = 0, hi = f->n_terms;
+    while (lo < hi) {
+        size_t mid = (lo + hi) / 2;
+        int c = vocab_cmp(f->terms[mid].s, f->terms[mid].len, t->s, t->len);
+        if (c == 0) return 1;
+        if (c < 0) lo = mid + 1;
+        else hi = mid;
+    }
+    return 0;
+}
+
+/* Second stage: coverage of the query and the best single field match. */
+static void rescore(ks_search *s, const query *q, scored *c)
+{
+    c->cov = 0;
+    c->field = 0;
+    sqlite3_bind_int64(s->st_doc, 1, c->rowid);
+    if (sqlite3_step(s->st_doc) != SQLITE_ROW) {
+        sqlite3_reset(s->st_doc);
+        return;
+    }
+    ks_doc d;
+    if (ks_doc_parse(sqlite3_column_blob(s->st_doc, 0), (size_t)sqlite3_column_bytes(s->st_doc, 0), &d, NULL) !=
+        KS_OK) {
+        sqlite3_reset(s->st_doc);
+        return;
+    }
+    double got[QUERY_MAX_TERMS] = {0};
+    double total = 0;
+    for (int g = 0; g < q->n_groups; g++) total += q->group_mass[g];
+    for (size_t f = 0; f < d.n_fields; f++) {
+        const ks_doc_field *fd = &d.fields[f];
+        double fgot[QUERY_MAX_TERMS] = {0};
+        for (size_t i = 0; i < q->n; i++) {
+            const qterm *t = &q->v[i];
+            if (!t->df || t->kind == KS_TERM_PINYIN || t->kind == KS_TERM_HAN1) continue;
+            if (!field_has(fd, t)) continue;
+            double m = t->w * t->idf;
+            if (m > got[t->group]) got[t->group] = m;
+            if (m > fgot[t->group]) fgot[t->group] = m;
+        }
+        if (fd->kind == KS_FIELD_BODY || total <= 0) continue;
+        double fm = 0;
+        for (int g = 0; g < q->n_groups; g++) fm += fgot[g];
+        /* A field that matches the query but says much more is a weaker
+         * match than one that says just that: Dice over token counts. */
+        double qtok = q->n_groups, ftok = fd->n_tokens ? fd->n_tokens : 1;
+        double share = fm / total;
+        double sim = share * 2.0 * (qtok < ftok ? qtok : ftok) / (qtok + ftok);
+        if (sim > c->field) c->field = sim;
+    }
+    double m = 0;
+    for (int g = 0; g < q->n_groups; g++) m += got[g] < q->group_mass[g] ? got[g] : q->group_mass[g];
+    c->cov = total > 0 ? m / total : 0;
+    ks_doc_free(&d);
+    sqlite3_reset(s->st_doc);
+}
+
+static char *dup_col(sqlite3_stmt *st, int col)
+{
+    const unsigned char *t = sqlite3_column_text(st, col);
+    size_t n = (size_t)sqlite3_column_bytes(st, col);
+    char *d = malloc(n + 1);
+    if (!d) return NULL;
+    if (t) memcpy(d, t, n);
+    d[n] = '\0';
+    return d;
+}
+
+static int fetch_article(ks_search *s, scored *c)
+{
+    sqlite3_bind_int64(s->st_art, 1, c->rowid);
+    int ok = 0;
+    if (sqlite3_step(s->st_art) == SQLITE_ROW) {
+        c->id = dup_col(s->st_art, 0);
+        c->locale = dup_col(s->st_art, 1);
+        c->title = dup_col(s->st_art, 2);
+        ok = c->id && c->locale && c->title;
+    }
+    sqlite3_reset(s->st_art);
+    return ok;
+}
+
+static int64_t views_of(ks_search *s, const char *id)
+{
+    sqlite3_bind_text(s->st_views, 1, id, -1, SQLITE_STATIC);
+    int64_t v = 0;
+    if (sqlite3_step(s->st_views) == SQLITE_ROW) v = sqlite3_column_int64(s->st_views, 0);
+    sqlite3_reset(s->st_views);
+    return v;
+}
+
+static void free_scored(scored *c)
+{
+    free(c->id);
+    free(c->locale);
+    free(c->title);
+    c->id = c->locale = c->title = NULL;
+}
+
+/* Position of loc in the chain, or n when absent. */
+static size_t chain_pos(char chain[KS_LOCALE_CHAIN_MAX][KS_LOCALE_MAX], size_t n, const char *loc)
+{
+    for (size_t i = 0; i < n; i++)
+        if (strcmp(chain[i], loc) == 0) return i;
+    return n;
+}
+
+/* For locale-preferring queries: swap c's version for the best one of its
+ * id along the chain (it may not have been a candidate itself). Returns 0
+ * when the id has no version in the chain. */
+static int prefer_locale(ks_search *s, scored *c, char chain[KS_LOCALE_CHAIN_MAX][KS_LOCALE_MAX], size_t nch)
+{
+    size_t best = chain_pos(chain, nch, c->locale);
+    if (best == 0) return 1;
+    sqlite3_bind_text(s->st_versions, 1, c->id, -1, SQLITE_STATIC);
+    char *loc = NULL, *title = NULL;
+    while (sqlite3_step(s->st_versions) == SQLITE_ROW) {
+        const char *l = (const char *)sqlite3_column_text(s->st_versions, 0);
+        size_t p = l ? chain_pos(chain, nch, l) : nch;
+        if (p < best) {
+            char *nl = dup_col(s->st_versions, 0), *nt = dup_col(s->st_versions, 1);
+            if (!nl || !nt) {
+                free(nl);
+                free(nt);
+                continue;
+            }
+            free(loc);
+            free(title);
+            loc = nl;
+            title = nt;
+            best = p;
+        }
+    }
+    sqlite3_reset(s->st_versions);
+    if (loc) {
+        free(c->locale);
+        free(c->title);
+        c->locale = loc;
+        c->title = title;
+    }
+    return best < nch;
+}
+
+ks_status ks_search_query(ks_search *s, const char *query_text, size_t len, const char *locale, size_t limit,
+                          ks_search_result *out, ks_error *err)
+{
+    uint64_t t0 = now_us();
+    memset(out, 0, sizeof *out);
+    ks_status rc = KS_OK;
+    ks_terms tt = {0};
+    query *q = NULL;
+    scored *cands = NULL;
+    size_t nc = 0;
+    if (limit < 1) limit = 1;
+    if (limit > 100) limit = 100;
+    if ((rc = refresh(s, 0, err)) != KS_OK) goto out;
+    if (!query_text) len = 0;
+    len = ks_norm_clip(query_text ? query_text : "", len, QUERY_MAX_BYTES);
+    if ((rc = ks_analyze(s->norm, query_text ? query_text : "", len, QUERY_MAX_TERMS, &tt, err)) != KS_OK) goto out;
+    if (tt.n == 0 || s->n_docs <= 0) goto done;
+    q = malloc(sizeof *q);
+    size_t k = limit * 4 > MIN_CANDIDATES ? limit * 4 : MIN_CANDIDATES;
+    cands = calloc(k, sizeof *cands);
+    if (!q || !cands) goto nomem;
+
+    /* One read transaction: a concurrent import never shows half its work. */
+    sqlite3_exec(s->db, "BEGIN", NULL, NULL, NULL);
+    int own = !sqlite3_get_autocommit(s->db);
+    build_query(s, &tt, q);
+    if (getenv("KS_SEARCH_DEBUG"))
+        for (size_t i = 0; i < q->n; i++)
+            fprintf(stderr, "search: term '%.*s' kind=%d alt=%d group=%d w=%.2f df=%lld idf=%.2f\n", q->v[i].len,
+                    q->v[i].s, q->v[i].kind, q->v[i].alt, q->v[i].group, q->v[i].w, (long long)q->v[i].df,
+                    q->v[i].idf);
+    for (size_t i = 0; i < q->n; i++) score_term(s, &q->v[i]);
+    nc = top_candidates(s, cands, k);
+    for (size_t i = 0; i < nc; i++) {
+        rescore(s, q, &cands[i]);
+        cands[i].score = cands[i].s1 * (1.0 + s->tn.rr_cov * cands[i].cov + s->tn.rr_field * cands[i].field);
+    }
+    /* Articles are fetched best first until enough distinct ids are found. */
+    qsort(cands, nc, sizeof *cands, cmp_final);
+    char chain[KS_LOCALE_CHAIN_MAX][KS_LOCALE_MAX];
+    size_t nch = locale ? ks_locale_chain(locale, chain) : 0;
+    out->hits = calloc(limit, sizeof *out->hits);
+    if (!out->hits) {
+        if (own) sqlite3_exec(s->db, "COMMIT", NULL, NULL, NULL);
+        goto nomem;
+    }
+    size_t kept = 0;
+    for (size_t i = 0; i < nc; i++) {
+        if (!fetch_article(s, &cands[i])) {
+            free_scored(&cands[i]);
+            continue;
+        }
+        int dup = 0;
+        for (size_t j = 0; j < kept && !dup; j++) dup = strcmp(cands[j].id, cands[i].id) == 0;
+        if (dup || (nch && !prefer_locale(s, &cands[i], chain, nch))) {
+            free_scored(&cands[i]);
+            continue;
+        }
+        if (s->tn.pop > 0) {
+            int64_t v = views_of(s, cands[i].id);
+            cands[i].score *= 1.0 + s->tn.pop * log10(1.0 + (double)v);
+        }
+        if (kept != i) {
+            cands[kept] = cands[i];
+            memset(&cands[i], 0, sizeof cands[i]);
+        }
+        kept++;
+    }
+    if (own) sqlite3_exec(s->db, "COMMIT", NULL, NULL, NULL);
+    qsort(cands, kept, sizeof *cands, cmp_final);
+    for (size_t i = 0; i < kept && out->n_hits < limit; i++) {
+        ks_search_hit *h = &out->hits[out->n_hits++];
+        h->id = cands[i].id;
+        h->locale = cands[i].locale;
+        h->title = cands[i].title;
+        h->score = cands[i].score;
+        cands[i].id = cands[i].locale = cands[i].title = NULL;
+    }
+    if (out->n_hits) {
+        const scored *a = &cands[0];
+        double second = kept > 1 ? cands[1].score : 0;
+        double margin = a->score > 0 ? (a->score - second) / a->score : 0;
+        out->confident = a->cov >= s->tn.conf_cov && margin >= s->tn.conf_margin && a->field >= s->tn.conf_field;
+        if (getenv("KS_SEARCH_DEBUG"))
+            fprintf(stderr, "search: top %s cov=%.3f field=%.3f margin=%.3f s1=%.3f\n", out->hits[0].id,
+                    a->cov, a->field, margin, a->s1);
+    }
+    for (size_t i = 0; i < kept; i++) free_scored(&cands[i]);
+    nc = 0;
+    goto done;
+nomem:
+    rc = ks_error_set(err, KS_ERR_NOMEM, "search: out of memory running a query");
+    ks_search_result_free(out);
+done:
+    out->took_us = now_us() - t0;
+out:
+    for (size_t i = 0; i < nc; i++) free_scored(&cands[i]);
+    free(cands);
+    free(q);
+    ks_terms_free(&tt);
+    return rc;
+}
+
+void ks_search_result_free(ks_search_result *r)
+{
+    if (!r) return;
+    for (size_t i = 0; i < r->n_hits; i++) {
+        free(r->hits[i].id);
+        free(r->hits[i].locale);
+        free(r->hits[i].title);
+    }
+    free(r->hits);
+    r->hits = NULL;
+    r->n_hits = 0;
+}

@@ -169,6 +169,7 @@ typedef struct xfer {
     /* SINK_MEM */
     char *mem;
     size_t mem_len, mem_cap, mem_max;
+    const ks_manifest_file *doc; /* NULL: the manifest; else the content document */
     /* SINK_BLOB */
     ks_blob_writer *w;
     uint64_t offset;      /* bytes asked to skip with Range */
@@ -310,10 +311,16 @@ static size_t on_body(char *buf, size_t size, size_t n, void *user)
     }
     if (x->status != 200 && x->status != 206) return len; /* an error page: not kept */
     if (x->sink == SINK_MEM) {
-        if (len > x->mem_max - x->mem_len)
+        if (len > x->mem_max - x->mem_len) {
+            if (x->doc)
+                return sink_fail(x, ks_error_set(&x->sink_err, KS_ERR_SECURITY,
+                                                 "content '%s': more data than the %zu bytes the manifest declares "
+                                                 "(refused)",
+                                                 x->doc->name, x->mem_max));
             return sink_fail(x, ks_error_set(&x->sink_err, KS_ERR_TOO_LARGE,
                                              "the manifest is larger than the limit of %zu bytes (refused)",
                                              x->mem_max));
+        }
         if (x->mem_len + len + 1 > x->mem_cap) {
             size_t nc = x->mem_cap ? x->mem_cap : 16384;
             while (nc < x->mem_len + len + 1) nc *= 2;
@@ -358,7 +365,7 @@ static ks_status map_curl_error(sync_run *r, CURLcode cc, const char *url, xfer 
     case CURLE_ABORTED_BY_CALLBACK:
         return ks_error_set(err, KS_ERR_NETWORK, "%.300s: stopped", url);
     case CURLE_FILESIZE_EXCEEDED:
-        if (x->sink == SINK_MEM)
+        if (x->sink == SINK_MEM && !x->doc)
             return ks_error_set(err, KS_ERR_TOO_LARGE, "%.300s: the manifest is larger than the limit of %zu "
                                 "bytes (refused)", url, x->mem_max);
         return ks_error_set(err, KS_ERR_SECURITY,
@@ -435,14 +442,16 @@ static ks_status http_get(sync_run *r, const char *url_in, xfer *x, const char *
         } else {
             curl_easy_setopt(c, CURLOPT_RANGE, NULL);
         }
-        /* Only the manifest may come compressed: file sizes and ranges are
-         * about the bytes on the server. The cap applies after decoding. */
-        curl_easy_setopt(c, CURLOPT_ACCEPT_ENCODING, x->sink == SINK_MEM ? "gzip" : NULL);
+        /* Only the manifest may come compressed: file sizes, hashes and
+         * ranges are about the bytes on the server. Its cap applies after
+         * decoding. */
+        curl_easy_setopt(c, CURLOPT_ACCEPT_ENCODING, x->sink == SINK_MEM && !x->doc ? "gzip" : NULL);
         /* A declared Content-Length over the limit fails before any byte
          * arrives; the sinks enforce the exact limit either way. A file's
          * limit is its whole size: a server that ignores Range sends it all. */
         curl_easy_setopt(c, CURLOPT_MAXFILESIZE_LARGE,
                          (curl_off_t)(x->sink == SINK_MEM ? x->mem_max : x->file_size));
+        /* Documents are capped at their declared size by mem_max. */
         CURLcode cc = curl_easy_perform(c);
         curl_off_t body = 0;
         long hsize = 0;
@@ -571,6 +580,51 @@ static ks_status fetch_file(sync_run *r, ks_mediastore *ms, const char *base, co
     return rc;
 }
 
+/* Content documents: small, fetched whole into memory, checked, and stored
+ * in batches so thousands of them cost a few transactions. */
+#define DOC_BATCH 256
+#define DOC_BATCH_BYTES (4u * 1024u * 1024u)
+
+typedef struct doc_batch {
+    ks_mediastore_doc docs[DOC_BATCH];
+    char *bufs[DOC_BATCH];
+    size_t n, bytes;
+} doc_batch;
+
+static ks_status flush_docs(ks_mediastore *ms, doc_batch *b, ks_error *err)
+{
+    ks_status rc = ks_mediastore_put_docs(ms, b->docs, b->n, err);
+    for (size_t i = 0; i < b->n; i++) free(b->bufs[i]);
+    b->n = b->bytes = 0;
+    return rc;
+}
+
+static ks_status fetch_doc(sync_run *r, ks_mediastore *ms, doc_batch *b, const char *base, const ks_manifest_file *f,
+                           ks_error *err)
+{
+    char rel[96], url[URL_MAX];
+    ks_manifest_file_relpath(f, rel, sizeof rel);
+    int un = snprintf(url, sizeof url, "%s%s", base, rel);
+    if (un < 0 || (size_t)un >= sizeof url) return ks_error_set(err, KS_ERR_INVALID, "the sync URL is too long");
+    xfer x = {.run = r, .sink = SINK_MEM, .mem_max = (size_t)f->size, .doc = f};
+    ks_status rc = http_get(r, url, &x, NULL, err);
+    if (rc == KS_OK && x.status != 200) rc = status_error(r, &x, url, err);
+    if (rc == KS_OK && !x.mem && f->size == 0) x.mem = calloc(1, 1);
+    if (rc == KS_OK && !x.mem) rc = ks_error_set(err, KS_ERR_NOMEM, "out of memory");
+    if (rc == KS_OK) rc = ks_mediastore_check_doc(f, x.mem, x.mem_len, err);
+    if (rc) {
+        free(x.mem);
+        return rc;
+    }
+    b->docs[b->n] = (ks_mediastore_doc){f, x.mem, x.mem_len};
+    b->bufs[b->n] = x.mem;
+    b->n++;
+    b->bytes += x.mem_len;
+    r->res.files_fetched++;
+    if (b->n == DOC_BATCH || b->bytes >= DOC_BATCH_BYTES) return flush_docs(ms, b, err);
+    return KS_OK;
+}
+
 /* ----------------------------------------------------------------- pass */
 
 static void kv_set(ks_store *store, const char *key, const char *value)
@@ -626,6 +680,7 @@ static ks_status run_pass(sync_run *r, ks_error *err)
     const ks_manifest_file **missing = NULL;
     size_t n_missing = 0;
     int need_gc = 0;
+    doc_batch docs = {0};
 
     if (!cfg->data_dir) return ks_error_set(err, KS_ERR_INVALID, "sync: no data directory");
     if ((rc = ks_sync_check_url(cfg->url, cfg->allow_insecure_http, err))) return rc;
@@ -695,12 +750,20 @@ static ks_status run_pass(sync_run *r, ks_error *err)
     r->total = 0;
     for (size_t i = 0; i < m->n_files; i++) {
         const ks_manifest_file *f = &m->files[i];
-        if (f->kind == KS_MANIFEST_CONTENT) content_bytes += f->size;
-        if (ks_mediastore_has(ms, f->sha256, f->size)) continue;
+        int have;
+        if (f->kind == KS_MANIFEST_CONTENT) {
+            content_bytes += f->size;
+            have = ks_mediastore_has_doc(ms, f->sha256, f->size);
+        } else {
+            have = ks_mediastore_has(ms, f->sha256, f->size);
+        }
+        if (have) continue;
         missing[n_missing++] = f;
         r->total += f->size;
     }
-    if ((rc = ks_bundle_check_space(cfg->data_dir, r->total + 3 * content_bytes, err))) goto out;
+    /* The database grows by about four times the content text during the
+     * switch (documents, rows, search index, WAL). */
+    if ((rc = ks_bundle_check_space(cfg->data_dir, r->total + 4 * content_bytes, err))) goto out;
     ks_log_info("sync", "version %lld available (installed %lld): %zu of %zu files to fetch, %llu bytes",
                 (long long)m->version, (long long)installed, n_missing, m->n_files, (unsigned long long)r->total);
     kv_set_u64(store, "sync.pending_bytes", r->total);
@@ -709,7 +772,8 @@ static ks_status run_pass(sync_run *r, ks_error *err)
     set_progress(r, 0);
     uint64_t last_kv = ks_clock_real_us();
     for (size_t i = 0; i < n_missing; i++) {
-        rc = fetch_file(r, ms, base, missing[i], err);
+        if (missing[i]->kind == KS_MANIFEST_CONTENT) rc = fetch_doc(r, ms, &docs, base, missing[i], err);
+        else rc = fetch_file(r, ms, base, missing[i], err);
         if (rc) goto out;
         r->done_base += missing[i]->size;
         set_progress(r, r->done_base);
@@ -718,6 +782,7 @@ static ks_status run_pass(sync_run *r, ks_error *err)
             last_kv = ks_clock_real_us();
         }
     }
+    if ((rc = flush_docs(ms, &docs, err))) goto out;
     if ((rc = ks_mediastore_sync(ms, err))) goto out;
     record_state(r, store, KS_SYNC_APPLYING, NULL);
     if ((rc = ks_bundle_apply(store, ms, m, NULL, err))) goto out;
@@ -754,6 +819,13 @@ out:
         kv_set(store, "sync.last_error", err ? err->msg : ks_status_name(rc));
         if (r->total > r->done_base) kv_set_u64(store, "sync.pending_bytes", r->total - r->done_base);
         record_state(r, store, st, err ? err->msg : ks_status_name(rc));
+    }
+    /* Documents fetched before a failure are kept: the next pass needs
+     * them anyway. */
+    if (docs.n) {
+        ks_error fe = {0};
+        if (store && ms && flush_docs(ms, &docs, &fe)) ks_log_warn("sync", "%s", fe.msg);
+        for (size_t i = 0; i < docs.n; i++) free(docs.bufs[i]);
     }
     free(missing);
     free(mx.mem);

@@ -141,6 +141,9 @@ int ks_cmd_sync(const char *data_dir, int argc, char **argv)
     ks_config *conf = NULL;
     char *bundle_url = NULL, *default_conf = NULL;
     ks_error err = {0};
+    /* A server closing a TLS connection must not kill the process (libcurl
+     * runs with CURLOPT_NOSIGNAL for threads). */
+    signal(SIGPIPE, SIG_IGN);
     for (int i = 1; i < argc; i++) {
         const char *a = argv[i];
         int has = i + 1 < argc;

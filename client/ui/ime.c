@@ -31,21 +31,19 @@
 #define PAGE_SIZE 9
 
 typedef struct schema_info {
-    const char *name;      /* our name */
-    const char *rime_id;   /* rime schema id */
-    const char *package;   /* the Debian package that ships it */
-    const char *probe;     /* key codes that must give candidates once deployed */
-    const char *alphabet;  /* the printable codes that spell (not punctuate) */
+    const char *name;     /* our name */
+    const char *rime_id;  /* rime schema id */
+    const char *package;  /* the Debian package that ships it */
+    const char *probe;    /* key codes that must give candidates once deployed */
+    const char *alphabet; /* the printable codes that spell (not punctuate) */
 } schema_info;
 
 static const schema_info k_schemas[KS_IME_SCHEMA_COUNT] = {
-    [KS_IME_PINYIN] = {"pinyin", "pinyin_simp", "rime-data-pinyin-simp", "ni",
-                       "abcdefghijklmnopqrstuvwxyz'"},
+    [KS_IME_PINYIN] = {"pinyin", "pinyin_simp", "rime-data-pinyin-simp", "ni", "abcdefghijklmnopqrstuvwxyz'"},
     /* Dachen: digits and , . ; / - are bopomofo keys, space and 6 3 4 7 tones. */
     [KS_IME_ZHUYIN] = {"zhuyin", "bopomofo", "rime-data-bopomofo", "su3",
                        "1qaz2wsxedcrfv5tgbyhnujm8ik,9ol.0p;/- 6347"},
-    [KS_IME_CANGJIE] = {"cangjie", "cangjie5", "rime-data-cangjie5", "a",
-                        "abcdefghijklmnopqrstuvwxyz"},
+    [KS_IME_CANGJIE] = {"cangjie", "cangjie5", "rime-data-cangjie5", "a", "abcdefghijklmnopqrstuvwxyz"},
 };
 
 /* Files the schemas need from the shared directory, with their packages,
@@ -69,22 +67,21 @@ static const struct {
 /* User dictionaries rime would create if learning were on (an older data
  * dir, or a hand-edited config): removed at start so they cannot linger. */
 static const char *const k_userdbs[] = {
-    "pinyin_simp.userdb", "terra_pinyin.userdb", "cangjie5.userdb", "luna_pinyin.userdb",
-    "stroke.userdb",      "bopomofo.userdb",
+    "pinyin_simp.userdb", "terra_pinyin.userdb", "cangjie5.userdb",
+    "luna_pinyin.userdb", "stroke.userdb",       "bopomofo.userdb",
 };
 
 /* The configuration the kiosk owns. Rime merges each NAME.custom.yaml's
  * "patch" into the shared NAME.yaml at deployment; this is rime's supported
  * way to customise without editing the packages' files. */
-static const char k_default_custom[] =
-    "# Written by the kiosk (client/ui/ime.c); changes are overwritten.\n"
-    "patch:\n"
-    "  schema_list:\n"
-    "    - schema: pinyin_simp\n"
-    "    - schema: bopomofo\n"
-    "    - schema: cangjie5\n"
-    "  menu/page_size: 9\n"
-    "  switcher/save_options: []\n";
+static const char k_default_custom[] = "# Written by the kiosk (client/ui/ime.c); changes are overwritten.\n"
+                                       "patch:\n"
+                                       "  schema_list:\n"
+                                       "    - schema: pinyin_simp\n"
+                                       "    - schema: bopomofo\n"
+                                       "    - schema: cangjie5\n"
+                                       "  menu/page_size: 9\n"
+                                       "  switcher/save_options: []\n";
 
 /* Learning off: no user dictionary at all (so nothing is recorded or
  * reordered by what a visitor picked), no phrase encoder, no history.
@@ -104,14 +101,13 @@ static const char k_pinyin_custom[] =
 /* Zhuyin also swaps fluency_editor (sentence mode: a pick waits for
  * Return) for express_editor, so picking a candidate that covers the
  * whole input commits it, as on the other schemas and on phones. */
-static const char k_bopomofo_custom[] =
-    "# Written by the kiosk (client/ui/ime.c); changes are overwritten.\n"
-    "patch:\n"
-    "  translator/enable_user_dict: false\n"
-    "  custom_phrase/enable_user_dict: false\n"
-    "  key_binder/bindings: []\n"
-    "  engine/processors/@7: express_editor\n"
-    "  editor/bindings: {}\n";
+static const char k_bopomofo_custom[] = "# Written by the kiosk (client/ui/ime.c); changes are overwritten.\n"
+                                        "patch:\n"
+                                        "  translator/enable_user_dict: false\n"
+                                        "  custom_phrase/enable_user_dict: false\n"
+                                        "  key_binder/bindings: []\n"
+                                        "  engine/processors/@7: express_editor\n"
+                                        "  editor/bindings: {}\n";
 
 /* Cangjie: besides learning off, the composition shows only the radicals
  * (日月) instead of rime's "ab<TAB>（日月）", which reads badly inline. */
@@ -237,8 +233,8 @@ static ks_status check_shared_files(const char *shared_dir, ks_error *err)
         free(p);
         if (!ok)
             return ks_error_set(err, KS_ERR_NOT_FOUND,
-                                "rime: %s/%s is missing: install the Debian package %s",
-                                shared_dir, k_shared_files[i].file, k_shared_files[i].package);
+                                "rime: %s/%s is missing: install the Debian package %s", shared_dir,
+                                k_shared_files[i].file, k_shared_files[i].package);
     }
     return KS_OK;
 }
@@ -253,15 +249,16 @@ static ks_status open_session(ks_ime *ime, ks_ime_schema s, RimeSessionId *out, 
     char current[64] = "";
     RimeSessionId id = api->create_session();
     if (!id) return ks_error_set(err, KS_ERR_IO, "rime: could not open a session for '%s'", si->rime_id);
-    if (!api->select_schema(id, si->rime_id) ||
-        !api->get_current_schema(id, current, sizeof current) || strcmp(current, si->rime_id) != 0) {
+    if (!api->select_schema(id, si->rime_id) || !api->get_current_schema(id, current, sizeof current) ||
+        strcmp(current, si->rime_id) != 0) {
         api->destroy_session(id);
         return ks_error_set(err, KS_ERR_NOT_FOUND,
                             "rime: schema '%s' could not be selected (got '%s'): is %s installed "
                             "and %s/build writable?",
                             si->rime_id, current, si->package, ime->user_dir);
     }
-    for (const char *k = si->probe; *k; k++) api->process_key(id, (unsigned char)*k, 0);
+    for (const char *k = si->probe; *k; k++)
+        api->process_key(id, (unsigned char)*k, 0);
     RIME_STRUCT(RimeContext, ctx);
     int n = 0;
     if (api->get_context(id, &ctx)) {
@@ -347,8 +344,8 @@ static int deploy_worker(void *arg)
         api->join_maintenance_thread();
         ime->stats.deployed = 1;
         ime->stats.deploy_ms = (double)(ks_clock_real_us() - t0) / 1000.0;
-        ks_log_info(MOD, "deployed the input method schemas in %.0f ms (cached in %s)",
-                    ime->stats.deploy_ms, ime->staging_dir);
+        ks_log_info(MOD, "deployed the input method schemas in %.0f ms (cached in %s)", ime->stats.deploy_ms,
+                    ime->staging_dir);
     }
 
     for (int s = 0; s < KS_IME_SCHEMA_COUNT; s++) {
@@ -370,14 +367,12 @@ ks_status ks_ime_create(const char *data_dir, ks_ime **out, ks_error *err)
     return ks_ime_create_with_shared(data_dir, NULL, out, err);
 }
 
-ks_status ks_ime_create_with_shared(const char *data_dir, const char *shared_dir, ks_ime **out,
-                                    ks_error *err)
+ks_status ks_ime_create_with_shared(const char *data_dir, const char *shared_dir, ks_ime **out, ks_error *err)
 {
     ks_status st = KS_OK;
     ks_ime *ime = NULL;
     *out = NULL;
-    if (!data_dir || !*data_dir)
-        return ks_error_set(err, KS_ERR_INVALID, "ime: no data directory given");
+    if (!data_dir || !*data_dir) return ks_error_set(err, KS_ERR_INVALID, "ime: no data directory given");
     if (!SDL_AtomicCAS(&g_instance, 0, 1))
         return ks_error_set(err, KS_ERR_BUSY,
                             "ime: an input method engine already exists in this process "
@@ -608,8 +603,7 @@ int ks_ime_process_key(ks_ime *ime, int code)
     /* Punctuation typed during a composition: rime would make it part of
      * the composition (and convert only a piece of the rest); a visitor
      * means "this word, then the mark". So commit first, then punctuate. */
-    if (code > ' ' && code < 0x7f && ks_ime_composing(ime) &&
-        !strchr(k_schemas[ime->schema].alphabet, code))
+    if (code > ' ' && code < 0x7f && ks_ime_composing(ime) && !strchr(k_schemas[ime->schema].alphabet, code))
         ks_ime_commit_composition(ime);
     int used = ime->api->process_key(id, code, 0) ? 1 : 0;
     if (used) after_change(ime);

@@ -182,8 +182,14 @@ static char *dup_str(const char *s)
     return p;
 }
 
-static int imin(int a, int b) { return a < b ? a : b; }
-static int imax(int a, int b) { return a > b ? a : b; }
+static int imin(int a, int b)
+{
+    return a < b ? a : b;
+}
+static int imax(int a, int b)
+{
+    return a > b ? a : b;
+}
 
 static int utf8_valid(const char *s)
 {
@@ -234,7 +240,10 @@ static SDL_Rect grow(SDL_Rect r, int d)
     return (SDL_Rect){r.x - d, r.y - d, r.w + 2 * d, r.h + 2 * d};
 }
 
-static int rect_empty(SDL_Rect r) { return r.w <= 0 || r.h <= 0; }
+static int rect_empty(SDL_Rect r)
+{
+    return r.w <= 0 || r.h <= 0;
+}
 
 static SDL_Rect rect_union(SDL_Rect a, SDL_Rect b)
 {
@@ -265,7 +274,8 @@ static void free_key(kb_key *k)
 
 static void free_layout(kb_layout *l)
 {
-    for (size_t i = 0; i < l->n_keys; i++) free_key(&l->keys[i]);
+    for (size_t i = 0; i < l->n_keys; i++)
+        free_key(&l->keys[i]);
     free(l->keys);
     free(l->name);
     free(l->title);
@@ -280,8 +290,7 @@ static void free_layout(kb_layout *l)
 /* Rejects members not in allowed (NULL-terminated); "_comment" and other
  * names starting with '_' are notes for people and always allowed. A typo
  * ("alt" for "alts") must not be silently ignored. */
-static ks_status check_members(const cJSON *obj, const char *const *allowed, const char *where,
-                               ks_error *err)
+static ks_status check_members(const cJSON *obj, const char *const *allowed, const char *where, ks_error *err)
 {
     for (const cJSON *c = obj->child; c; c = c->next) {
         if (!c->string || c->string[0] == '_') continue;
@@ -295,8 +304,8 @@ static ks_status check_members(const cJSON *obj, const char *const *allowed, con
 
 /* An optional string member: valid UTF-8, non-empty, at most max bytes.
  * *out stays NULL when absent. */
-static ks_status get_string(const cJSON *obj, const char *name, size_t max, char **out,
-                            const char *where, ks_error *err)
+static ks_status get_string(const cJSON *obj, const char *name, size_t max, char **out, const char *where,
+                            ks_error *err)
 {
     const cJSON *v = cJSON_GetObjectItemCaseSensitive(obj, name);
     *out = NULL;
@@ -320,17 +329,16 @@ static ks_status get_number(const cJSON *obj, const char *name, double lo, doubl
     const cJSON *v = cJSON_GetObjectItemCaseSensitive(obj, name);
     if (!v) return KS_OK;
     if (!cJSON_IsNumber(v) || !(v->valuedouble >= lo && v->valuedouble <= hi))
-        return ks_error_set(err, KS_ERR_INVALID, "%s: '%s' must be a number from %g to %g", where,
-                            name, lo, hi);
+        return ks_error_set(err, KS_ERR_INVALID, "%s: '%s' must be a number from %g to %g", where, name, lo,
+                            hi);
     *out = v->valuedouble;
     return KS_OK;
 }
 
-static ks_status parse_key(const cJSON *o, const char *where, int has_text_case, kb_key *k,
-                           ks_error *err)
+static ks_status parse_key(const cJSON *o, const char *where, int has_text_case, kb_key *k, ks_error *err)
 {
-    static const char *const fields[] = {"text",  "label",  "shift",  "hint",       "alts",
-                                         "width", "action", "target", "label_size", "label_dy", NULL};
+    static const char *const fields[] = {"text",   "label",  "shift",      "hint",     "alts", "width",
+                                         "action", "target", "label_size", "label_dy", NULL};
     ks_status st;
     char *action = NULL;
     double width = 1.0;
@@ -364,7 +372,8 @@ static ks_status parse_key(const cJSON *o, const char *where, int has_text_case,
         }
         k->action = (key_action)found;
         if (k->text) {
-            st = ks_error_set(err, KS_ERR_INVALID, "%s: a key has either 'text' or 'action', not both", where);
+            st =
+                ks_error_set(err, KS_ERR_INVALID, "%s: a key has either 'text' or 'action', not both", where);
             goto out;
         }
     } else if (!k->text) {
@@ -421,9 +430,9 @@ out:
 /* Parses one layout file's JSON into *l (freed on failure). */
 static ks_status parse_layout(const char *json, size_t len, const char *file, kb_layout *l, ks_error *err)
 {
-    static const char *const fields[] = {"format", "name",      "title",       "short", "locale", "kind",
-                                         "ime",    "key_mm",    "rows",        "preparing_text",
-                                         "unavailable_text", NULL};
+    static const char *const fields[] = {
+        "format", "name",   "title", "short",          "locale",           "kind",
+        "ime",    "key_mm", "rows",  "preparing_text", "unavailable_text", NULL};
     ks_status st = KS_OK;
     char where[192];
     char *fmt = NULL, *kind = NULL, *ime = NULL;
@@ -476,9 +485,12 @@ static ks_status parse_layout(const char *json, size_t len, const char *file, kb
     }
     l->kind = KIND_TEXT;
     if (kind) {
-        if (strcmp(kind, "text") == 0) l->kind = KIND_TEXT;
-        else if (strcmp(kind, "symbols") == 0) l->kind = KIND_SYMBOLS;
-        else if (strcmp(kind, "numeric") == 0) l->kind = KIND_NUMERIC;
+        if (strcmp(kind, "text") == 0)
+            l->kind = KIND_TEXT;
+        else if (strcmp(kind, "symbols") == 0)
+            l->kind = KIND_SYMBOLS;
+        else if (strcmp(kind, "numeric") == 0)
+            l->kind = KIND_NUMERIC;
         else {
             st = ks_error_set(err, KS_ERR_INVALID, "%s: 'kind' must be text, symbols or numeric", where);
             goto out;
@@ -496,7 +508,8 @@ static ks_status parse_layout(const char *json, size_t len, const char *file, kb
     const cJSON *rows = cJSON_GetObjectItemCaseSensitive(root, "rows");
     int n_rows = cJSON_IsArray(rows) ? cJSON_GetArraySize(rows) : -1;
     if (n_rows < 1 || n_rows > MAX_ROWS) {
-        st = ks_error_set(err, KS_ERR_INVALID, "%s: 'rows' must be an array of 1 to %d rows", where, MAX_ROWS);
+        st =
+            ks_error_set(err, KS_ERR_INVALID, "%s: 'rows' must be an array of 1 to %d rows", where, MAX_ROWS);
         goto out;
     }
     size_t total = 0;
@@ -504,8 +517,8 @@ static ks_status parse_layout(const char *json, size_t len, const char *file, kb
     for (const cJSON *r = rows->child; r; r = r->next, ri++) {
         int n = cJSON_IsArray(r) ? cJSON_GetArraySize(r) : -1;
         if (n < 1 || n > MAX_KEYS_PER_ROW) {
-            st = ks_error_set(err, KS_ERR_INVALID, "%s: row %d must be an array of 1 to %d keys", where, ri + 1,
-                              MAX_KEYS_PER_ROW);
+            st = ks_error_set(err, KS_ERR_INVALID, "%s: row %d must be an array of 1 to %d keys", where,
+                              ri + 1, MAX_KEYS_PER_ROW);
             goto out;
         }
         total += (size_t)n;
@@ -616,7 +629,8 @@ static ks_status load_layouts(ks_keyboard *kb, const char *dir, ks_error *err)
         size_t l = strlen(e->d_name);
         if (l < 6 || e->d_name[0] == '.' || strcmp(e->d_name + l - 5, ".json") != 0) continue;
         if (n == MAX_LAYOUTS) {
-            st = ks_error_set(err, KS_ERR_TOO_LARGE, "keyboard: more than %d layouts in %s", MAX_LAYOUTS, dir);
+            st =
+                ks_error_set(err, KS_ERR_TOO_LARGE, "keyboard: more than %d layouts in %s", MAX_LAYOUTS, dir);
             break;
         }
         if (!(names[n] = dup_str(e->d_name))) {
@@ -667,7 +681,8 @@ static ks_status load_layouts(ks_keyboard *kb, const char *dir, ks_error *err)
         }
     }
 out:
-    for (size_t i = 0; i < n; i++) free(names[i]);
+    for (size_t i = 0; i < n; i++)
+        free(names[i]);
     return st;
 }
 
@@ -713,7 +728,8 @@ static void emit_insert(ks_keyboard *kb, const char *s)
     size_t len = strlen(s);
     while (len > 0) {
         size_t n = len < KS_KB_EVENT_TEXT_MAX - 1 ? len : KS_KB_EVENT_TEXT_MAX - 1;
-        while (n < len && n > 0 && ((unsigned char)s[n] & 0xC0) == 0x80) n--;
+        while (n < len && n > 0 && ((unsigned char)s[n] & 0xC0) == 0x80)
+            n--;
         push_event(kb, KS_KB_EV_INSERT, s, n);
         s += n;
         len -= n;
@@ -733,10 +749,16 @@ int ks_keyboard_poll(ks_keyboard *kb, ks_kb_event *ev)
 /* ---------------------------------------------------------------------- */
 /* geometry                                                                */
 
-static int mm_px(int dpi, float mm) { return (int)ceilf(mm * (float)dpi / 25.4f - 1e-4f); }
+static int mm_px(int dpi, float mm)
+{
+    return (int)ceilf(mm * (float)dpi / 25.4f - 1e-4f);
+}
 
 /* The 9 mm rule in exact integer maths: ceil(9 * dpi / 25.4). */
-static int min_key_px(int dpi) { return (90 * dpi + 253) / 254; }
+static int min_key_px(int dpi)
+{
+    return (90 * dpi + 253) / 254;
+}
 
 static ks_status compute_geom(const kb_layout *l, int ax, int ay, int aw, int ah, int dpi, kb_geom *g,
                               ks_error *err)
@@ -783,8 +805,7 @@ static ks_status compute_geom(const kb_layout *l, int ax, int ay, int aw, int ah
     g->panel = (SDL_Rect){ax, ay + ah - g->height, aw, g->height};
     int kw = (int)lroundf(units * (float)unit);
     g->keys = (SDL_Rect){ax + (aw - kw) / 2, g->panel.y + g->pad + g->bar_h, kw, l->n_rows * g->row_h};
-    g->bar = (SDL_Rect){g->keys.x + g->gap / 2, g->panel.y + g->pad / 2 + g->gap / 2, kw - g->gap,
-                        g->bar_h};
+    g->bar = (SDL_Rect){g->keys.x + g->gap / 2, g->panel.y + g->pad / 2 + g->gap / 2, kw - g->gap, g->bar_h};
     return KS_OK;
 }
 
@@ -803,7 +824,10 @@ static void place_keys(kb_layout *l, const kb_geom *g)
 /* ---------------------------------------------------------------------- */
 /* input method glue                                                       */
 
-static kb_layout *cur_layout(const ks_keyboard *kb) { return &kb->layouts[kb->cur]; }
+static kb_layout *cur_layout(const ks_keyboard *kb)
+{
+    return &kb->layouts[kb->cur];
+}
 
 /* The input method is in charge of keys: the layout has one and rime is
  * deployed. Until then IME layouts type their codes as Latin text. */
@@ -918,7 +942,10 @@ static int cand_cell_width(const ks_keyboard *kb, const char *s)
     return imax(kb->g.min_px, text_width(kb, s, &st) + 2 * pad);
 }
 
-static int page_button_width(const ks_keyboard *kb) { return imax(kb->g.min_px, kb->g.unit); }
+static int page_button_width(const ks_keyboard *kb)
+{
+    return imax(kb->g.min_px, kb->g.unit);
+}
 
 /* How many candidates fit in the bar starting at first (at least one). */
 static int window_len(const ks_keyboard *kb, const ks_ime_view *v, int first)
@@ -957,7 +984,8 @@ static void ensure_targets(ks_keyboard *kb)
     kb->n_targets = 0;
     kb->cand_shown = 0;
     kb_layout *l = cur_layout(kb);
-    for (size_t i = 0; i < l->n_keys; i++) add_target(kb, KS_KB_TARGET_KEY, l->keys[i].rect, (int)i);
+    for (size_t i = 0; i < l->n_keys; i++)
+        add_target(kb, KS_KB_TARGET_KEY, l->keys[i].rect, (int)i);
     if (kb->has_area && ime_active(kb)) {
         ks_ime_view v;
         ks_ime_get_view(kb->ime, &v);
@@ -1052,7 +1080,8 @@ ks_status ks_keyboard_create(const char *layout_dir, ks_ime *ime, ks_text *text,
 void ks_keyboard_destroy(ks_keyboard *kb)
 {
     if (!kb) return;
-    for (size_t i = 0; i < kb->n_layouts; i++) free_layout(&kb->layouts[i]);
+    for (size_t i = 0; i < kb->n_layouts; i++)
+        free_layout(&kb->layouts[i]);
     free(kb->layouts);
     free(kb->targets);
     free(kb->events);
@@ -1102,13 +1131,20 @@ static void switch_layout(ks_keyboard *kb, int li)
 ks_status ks_keyboard_set_layout(ks_keyboard *kb, const char *name, ks_error *err)
 {
     int li = name ? find_layout(kb, name) : -1;
-    if (li < 0) return ks_error_set(err, KS_ERR_NOT_FOUND, "keyboard: no layout named '%s'", name ? name : "");
+    if (li < 0)
+        return ks_error_set(err, KS_ERR_NOT_FOUND, "keyboard: no layout named '%s'", name ? name : "");
     switch_layout(kb, li);
     return KS_OK;
 }
 
-const char *ks_keyboard_layout(const ks_keyboard *kb) { return cur_layout(kb)->name; }
-size_t ks_keyboard_layout_count(const ks_keyboard *kb) { return kb->n_layouts; }
+const char *ks_keyboard_layout(const ks_keyboard *kb)
+{
+    return cur_layout(kb)->name;
+}
+size_t ks_keyboard_layout_count(const ks_keyboard *kb)
+{
+    return kb->n_layouts;
+}
 
 const char *ks_keyboard_layout_name(const ks_keyboard *kb, size_t i)
 {
@@ -1160,8 +1196,14 @@ ks_status ks_keyboard_set_area(ks_keyboard *kb, int x, int y, int w, int h, int 
     return KS_OK;
 }
 
-int ks_keyboard_height(const ks_keyboard *kb) { return kb->has_area ? kb->g.height : 0; }
-SDL_Rect ks_keyboard_rect(const ks_keyboard *kb) { return kb->g.panel; }
+int ks_keyboard_height(const ks_keyboard *kb)
+{
+    return kb->has_area ? kb->g.height : 0;
+}
+SDL_Rect ks_keyboard_rect(const ks_keyboard *kb)
+{
+    return kb->g.panel;
+}
 
 void ks_keyboard_min_key_size(const ks_keyboard *kb, int *w, int *h)
 {
@@ -1184,7 +1226,10 @@ void ks_keyboard_set_enter_search(ks_keyboard *kb, int search)
 /* ---------------------------------------------------------------------- */
 /* showing and hiding                                                      */
 
-static float ease_out(float t) { return 1.0f - (1.0f - t) * (1.0f - t) * (1.0f - t); }
+static float ease_out(float t)
+{
+    return 1.0f - (1.0f - t) * (1.0f - t) * (1.0f - t);
+}
 
 static float shown_fraction(const ks_keyboard *kb, uint64_t now)
 {
@@ -1226,7 +1271,10 @@ void ks_keyboard_set_anim_ms(ks_keyboard *kb, int ms)
     kb->anim_ms = ms < 0 ? 0 : ms > MAX_ANIM_MS ? MAX_ANIM_MS : ms;
 }
 
-int ks_keyboard_is_shown(const ks_keyboard *kb) { return kb->shown; }
+int ks_keyboard_is_shown(const ks_keyboard *kb)
+{
+    return kb->shown;
+}
 
 int ks_keyboard_visible_height(const ks_keyboard *kb, uint64_t now)
 {
@@ -1246,9 +1294,12 @@ static int accepting(const ks_keyboard *kb, uint64_t now)
 static void shift_tap(ks_keyboard *kb, uint64_t now)
 {
     if (!cur_layout(kb)->has_shift) return;
-    if (kb->shift == 0) kb->shift = 1;
-    else if (kb->shift == 1) kb->shift = now - kb->shift_tap_ms <= KS_KB_CAPS_DOUBLE_TAP_MS ? 2 : 0;
-    else kb->shift = 0;
+    if (kb->shift == 0)
+        kb->shift = 1;
+    else if (kb->shift == 1)
+        kb->shift = now - kb->shift_tap_ms <= KS_KB_CAPS_DOUBLE_TAP_MS ? 2 : 0;
+    else
+        kb->shift = 0;
     kb->shift_tap_ms = now;
     kb->dirty = 1;
 }
@@ -1341,28 +1392,39 @@ static void activate_key(ks_keyboard *kb, int key_index, uint64_t now)
         if (kb->shift == 1) kb->shift = 0;
         break;
     }
-    case ACT_SHIFT: shift_tap(kb, now); break;
-    case ACT_BACKSPACE: do_backspace(kb); break;
+    case ACT_SHIFT:
+        shift_tap(kb, now);
+        break;
+    case ACT_BACKSPACE:
+        do_backspace(kb);
+        break;
     case ACT_ENTER:
         /* With a composition, Enter commits the conversion shown (a
          * visitor who typed "nihao" means 你好, not the letters); the next
          * Enter submits. */
-        if (ime_active(kb) && ks_ime_composing(kb->ime)) commit_composition(kb);
-        else emit(kb, KS_KB_EV_ENTER, NULL);
+        if (ime_active(kb) && ks_ime_composing(kb->ime))
+            commit_composition(kb);
+        else
+            emit(kb, KS_KB_EV_ENTER, NULL);
         break;
-    case ACT_SPACE: type_text(kb, " "); break;
+    case ACT_SPACE:
+        type_text(kb, " ");
+        break;
     case ACT_LAYOUT: {
         int li = resolve_target(kb, k->target);
         if (li >= 0) switch_layout(kb, li);
         break;
     }
-    case ACT_IME: cycle_ime(kb, +1); break;
+    case ACT_IME:
+        cycle_ime(kb, +1);
+        break;
     case ACT_HIDE:
         commit_composition(kb);
         emit(kb, KS_KB_EV_HIDE, NULL);
         ks_keyboard_hide(kb, now);
         break;
-    case ACT_COUNT_: break;
+    case ACT_COUNT_:
+        break;
     }
     kb->dirty = 1;
 }
@@ -1374,12 +1436,18 @@ static void activate(ks_keyboard *kb, int t, uint64_t now)
     if (t < 0 || (size_t)t >= kb->n_targets) return;
     kb_target tg = kb->targets[t];
     switch (tg.kind) {
-    case KS_KB_TARGET_KEY: activate_key(kb, tg.index, now); break;
+    case KS_KB_TARGET_KEY:
+        activate_key(kb, tg.index, now);
+        break;
     case KS_KB_TARGET_CANDIDATE:
         if (ime_active(kb) && ks_ime_select(kb->ime, tg.index)) ime_sync(kb);
         break;
-    case KS_KB_TARGET_PAGE_PREV: bar_page(kb, -1); break;
-    case KS_KB_TARGET_PAGE_NEXT: bar_page(kb, +1); break;
+    case KS_KB_TARGET_PAGE_PREV:
+        bar_page(kb, -1);
+        break;
+    case KS_KB_TARGET_PAGE_NEXT:
+        bar_page(kb, +1);
+        break;
     }
     kb->dirty = 1;
 }
@@ -1400,7 +1468,8 @@ static int popup_layout(const ks_keyboard *kb, const kb_key *k, SDL_Rect *rect, 
     if (x < lo) x = lo;
     int y = k->rect.y - h - kb->g.gap / 2;
     *rect = (SDL_Rect){x, y, w, h};
-    for (int i = 0; i < n; i++) cells[i] = (SDL_Rect){x + m + i * cw, y + m, cw, ch};
+    for (int i = 0; i < n; i++)
+        cells[i] = (SDL_Rect){x + m + i * cw, y + m, cw, ch};
     return n;
 }
 
@@ -1509,7 +1578,10 @@ int ks_keyboard_pointer_up(ks_keyboard *kb, int64_t pointer, int x, int y, uint6
     return 1;
 }
 
-void ks_keyboard_pointer_cancel(ks_keyboard *kb) { end_press(kb); }
+void ks_keyboard_pointer_cancel(ks_keyboard *kb)
+{
+    end_press(kb);
+}
 
 /* ---------------------------------------------------------------------- */
 /* dwell                                                                   */
@@ -1582,7 +1654,10 @@ void ks_keyboard_focus_enter(ks_keyboard *kb)
     }
 }
 
-int ks_keyboard_focus(const ks_keyboard *kb) { return kb->focus; }
+int ks_keyboard_focus(const ks_keyboard *kb)
+{
+    return kb->focus;
+}
 
 /* The nearest target in direction (dx, dy) from the focused one. Moving
  * sideways stays in the row when it can; moving up or down goes to the
@@ -1653,8 +1728,10 @@ int ks_keyboard_pad(ks_keyboard *kb, ks_kb_pad button, uint64_t now)
     case KS_KB_PAD_LB:
     case KS_KB_PAD_RB: {
         int dir = button == KS_KB_PAD_LB ? -1 : 1;
-        if (kb->cand_shown > 0) bar_page(kb, dir);
-        else cycle_ime(kb, dir);
+        if (kb->cand_shown > 0)
+            bar_page(kb, dir);
+        else
+            cycle_ime(kb, dir);
         return 1;
     }
     }
@@ -1666,7 +1743,8 @@ int ks_keyboard_pad(ks_keyboard *kb, ks_kb_pad button, uint64_t now)
 
 void ks_keyboard_tick(ks_keyboard *kb, uint64_t now)
 {
-    if (kb->ime && cur_layout(kb)->ime >= 0 && !kb->ime_seen_ready && ks_ime_get_state(kb->ime) != KS_IME_DEPLOYING) {
+    if (kb->ime && cur_layout(kb)->ime >= 0 && !kb->ime_seen_ready &&
+        ks_ime_get_state(kb->ime) != KS_IME_DEPLOYING) {
         kb->ime_seen_ready = 1; /* ready or failed: either way the bar changes */
         ks_ime_set_schema(kb->ime, (ks_ime_schema)cur_layout(kb)->ime);
         ime_sync(kb);
@@ -1805,7 +1883,8 @@ static void centre(SDL_Rect r, int *x, int *y)
 ks_status ks_keyboard_route(ks_keyboard *kb, const char *s, ks_kb_step *step, ks_error *err)
 {
     memset(step, 0, sizeof *step);
-    if (!kb->has_area) return ks_error_set(err, KS_ERR_INVALID, "keyboard: no area set (ks_keyboard_set_area)");
+    if (!kb->has_area)
+        return ks_error_set(err, KS_ERR_INVALID, "keyboard: no area set (ks_keyboard_set_area)");
     if (!s || !*s) return ks_error_set(err, KS_ERR_INVALID, "keyboard: nothing to type");
     kb_layout *l = cur_layout(kb);
     int how = 0, cell = -1;
@@ -1816,6 +1895,7 @@ ks_status ks_keyboard_route(ks_keyboard *kb, const char *s, ks_kb_step *step, ks
             for (size_t i = 0; i < l->n_keys; i++)
                 if (l->keys[i].action == ACT_SHIFT) {
                     centre(l->keys[i].rect, &step->x, &step->y);
+                    step->needs = "shift";
                     return KS_OK;
                 }
         }
@@ -1848,6 +1928,8 @@ ks_status ks_keyboard_route(ks_keyboard *kb, const char *s, ks_kb_step *step, ks
         const kb_layout *o = &kb->layouts[li];
         if (find_key(o, s, 0, &how, &cell) >= 0) {
             centre(l->keys[via].rect, &step->x, &step->y);
+            int next = resolve_target(kb, l->keys[via].target);
+            step->needs = next >= 0 ? kb->layouts[next].name : l->keys[via].target;
             return KS_OK;
         }
         for (size_t i = 0; i < o->n_keys; i++) {
@@ -1863,8 +1945,9 @@ ks_status ks_keyboard_route(ks_keyboard *kb, const char *s, ks_kb_step *step, ks
             }
         }
     }
-    return ks_error_set(err, KS_ERR_NOT_FOUND, "keyboard: no key of layout '%s' (or a layout its keys reach) types \"%s\"",
-                        l->name, s);
+    return ks_error_set(err, KS_ERR_NOT_FOUND,
+                        "keyboard: no key of layout '%s' (or a layout its keys reach) types \"%s\"", l->name,
+                        s);
 }
 
 int ks_keyboard_candidate_count(ks_keyboard *kb)
@@ -1927,8 +2010,14 @@ int ks_keyboard_target_get(ks_keyboard *kb, size_t i, ks_kb_target *out)
     return 0;
 }
 
-int ks_keyboard_shift_state(const ks_keyboard *kb) { return kb->shift; }
-int ks_keyboard_popup_open(const ks_keyboard *kb) { return kb->popup; }
+int ks_keyboard_shift_state(const ks_keyboard *kb)
+{
+    return kb->shift;
+}
+int ks_keyboard_popup_open(const ks_keyboard *kb)
+{
+    return kb->popup;
+}
 
 /* ---------------------------------------------------------------------- */
 /* drawing                                                                 */
@@ -1974,7 +2063,8 @@ static void draw_arc(ks_ui *ui, int cx, int cy, float radius, float thick, float
             SDL_Color ci = c, co = c;
             ci.a = alpha[b];
             co.a = alpha[b + 1];
-            SDL_Vertex q[4] = {{p[0], ci, {0, 0}}, {p[1], co, {0, 0}}, {p[2], co, {0, 0}}, {p[3], ci, {0, 0}}};
+            SDL_Vertex q[4] = {
+                {p[0], ci, {0, 0}}, {p[1], co, {0, 0}}, {p[2], co, {0, 0}}, {p[3], ci, {0, 0}}};
             v[n++] = q[0];
             v[n++] = q[1];
             v[n++] = q[2];
@@ -1991,12 +2081,18 @@ static void draw_arc(ks_ui *ui, int cx, int cy, float radius, float thick, float
 static ks_icon key_icon(const ks_keyboard *kb, const kb_key *k)
 {
     switch (k->action) {
-    case ACT_SHIFT: return kb->shift == 2 ? KS_ICON_KB_CAPS : KS_ICON_KB_SHIFT;
-    case ACT_BACKSPACE: return KS_ICON_KB_BACKSPACE;
-    case ACT_ENTER: return kb->enter_search ? KS_ICON_SEARCH : KS_ICON_KB_RETURN;
-    case ACT_IME: return KS_ICON_GLOBE;
-    case ACT_HIDE: return KS_ICON_KB_HIDE;
-    default: return NO_ICON;
+    case ACT_SHIFT:
+        return kb->shift == 2 ? KS_ICON_KB_CAPS : KS_ICON_KB_SHIFT;
+    case ACT_BACKSPACE:
+        return KS_ICON_KB_BACKSPACE;
+    case ACT_ENTER:
+        return kb->enter_search ? KS_ICON_SEARCH : KS_ICON_KB_RETURN;
+    case ACT_IME:
+        return KS_ICON_GLOBE;
+    case ACT_HIDE:
+        return KS_ICON_KB_HIDE;
+    default:
+        return NO_ICON;
     }
 }
 
@@ -2041,8 +2137,8 @@ static void draw_key(ks_keyboard *kb, ks_ui *ui, const ks_theme_colors *c, int t
             ks_ui_text_size(ui, next->short_name, &hs, r.w / 2, 1, &tw, &th);
             x = r.x + (r.w - size - gap - tw) / 2;
             ks_ui_icon(ui, icon, x, r.y + (r.h - size) / 2, size, fg);
-            ks_ui_text(ui, next->short_name, &hs, x + size + gap, r.y + (r.h - th) / 2, r.w / 2, 1, KS_ALIGN_LEFT,
-                       255, NULL, NULL);
+            ks_ui_text(ui, next->short_name, &hs, x + size + gap, r.y + (r.h - th) / 2, r.w / 2, 1,
+                       KS_ALIGN_LEFT, 255, NULL, NULL);
             return;
         }
         ks_ui_icon(ui, icon, x, y, size, fg);
@@ -2214,6 +2310,7 @@ SDL_Rect ks_keyboard_redraw_rect(const ks_keyboard *kb, uint64_t now)
     r = rect_union(r, kb->overlay);
     r = rect_union(r, kb->last_overlay);
     /* A bubble or popup that is about to appear lies above the panel. */
-    if (kb->pressing) r = rect_union(r, (SDL_Rect){r.x, kb->g.panel.y - 2 * kb->g.row_h, r.w, 2 * kb->g.row_h});
+    if (kb->pressing)
+        r = rect_union(r, (SDL_Rect){r.x, kb->g.panel.y - 2 * kb->g.row_h, r.w, 2 * kb->g.row_h});
     return r;
 }

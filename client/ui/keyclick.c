@@ -60,7 +60,8 @@ ks_status ks_keyclick_create(ks_keyclick **out, ks_error *err)
     /* SDL converts if the device wants another format or rate. */
     k->dev = SDL_OpenAudioDevice(NULL, 0, &want, &have, 0);
     if (!k->dev) {
-        ks_status st = ks_error_set(err, KS_ERR_IO, "keyclick: cannot open the audio output: %s", SDL_GetError());
+        ks_status st =
+            ks_error_set(err, KS_ERR_IO, "keyclick: cannot open the audio output: %s", SDL_GetError());
         free(k);
         SDL_QuitSubSystem(SDL_INIT_AUDIO);
         return st;

@@ -506,13 +506,42 @@ void ks_ui_text(ks_ui *ui, const char *utf8, const ks_text_style *style, int x, 
     if (h) *h = th;
 }
 
+/* Records each link run of l as its own element before the paragraph, so
+ * tap-text on a link's words lands on the link, not the paragraph's
+ * middle. Byte offsets index plain (the spans' text, concatenated). */
+static void record_links(ks_ui *ui, ks_text_layout *l, const char *plain, int x, int y)
+{
+    size_t plen = strlen(plain), n = ks_text_layout_runs(l), lines = ks_text_layout_lines(l);
+    for (size_t i = 0; i < n; i++) {
+        ks_text_run_info run;
+        ks_text_line_info line, next;
+        if (ks_text_layout_run_info(l, i, &run) != 0 || run.link < 0 || run.ellipsis) continue;
+        if (run.byte_end <= run.byte_start || run.byte_end > plen) continue;
+        if (ks_text_layout_line_info(l, run.line, &line) != 0) continue;
+        int bottom = run.line + 1 < lines && ks_text_layout_line_info(l, run.line + 1, &next) == 0
+                         ? next.y
+                         : ks_text_layout_height(l);
+        char buf[512];
+        size_t len = run.byte_end - run.byte_start;
+        if (len >= sizeof buf) len = sizeof buf - 1;
+        memcpy(buf, plain + run.byte_start, len);
+        buf[len] = '\0';
+        record_text(ui, buf, (SDL_Rect){x + run.x, y + line.y, run.width, bottom - line.y});
+    }
+}
+
 void ks_ui_layout(ks_ui *ui, ks_text_layout *l, const char *plain, int x, int y, Uint8 alpha)
 {
     if (!l) return;
     SDL_Rect r = {x, y, ks_text_layout_width(l), ks_text_layout_height(l)};
     if (alpha > 0 && ks_ui_needs_draw(ui, r)) ks_text_layout_draw(ui->text, l, x + ui->tx, y + ui->ty, alpha);
-    if (alpha > 0 && plain) record_text(ui, plain, r);
+    if (alpha > 0 && plain && ui->recording) {
+        record_links(ui, l, plain, x, y);
+        record_text(ui, plain, r);
+    }
 }
+
+void ks_ui_label(ks_ui *ui, const char *utf8, SDL_Rect r) { record_text(ui, utf8, r); }
 
 /* --- hits ---------------------------------------------------------------- */
 

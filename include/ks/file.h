@@ -23,5 +23,9 @@ ks_status ks_file_fsync_dir(const char *dir, ks_error *err);
 ks_status ks_file_free_space(const char *path, uint64_t *bytes, ks_error *err);
 /* Size of a regular file. */
 ks_status ks_file_size(const char *path, uint64_t *size, ks_error *err);
+/* Makes every write so far durable, as one barrier: cheaper than one fsync
+ * per file when thousands of small files were written (the bundle builder).
+ * path names the filesystem concerned. */
+ks_status ks_file_sync_filesystem(const char *path, ks_error *err);
 
 #endif

@@ -89,9 +89,9 @@ ks_status ks_ime_wait_ready(ks_ime *ime, uint64_t timeout_ms, ks_error *err);
 
 /* Figures about the deployment, for the stats file and the benchmark. */
 typedef struct ks_ime_stats {
-    int deployed;        /* 1 if this start (re)built the tables, 0 if the cache was reused */
-    double prepare_ms;   /* from create to ready: checking (+ building) and opening sessions */
-    double deploy_ms;    /* part of prepare_ms spent building tables (0 when cached) */
+    int deployed;      /* 1 if this start (re)built the tables, 0 if the cache was reused */
+    double prepare_ms; /* from create to ready: checking (+ building) and opening sessions */
+    double deploy_ms;  /* part of prepare_ms spent building tables (0 when cached) */
 } ks_ime_stats;
 void ks_ime_get_stats(ks_ime *ime, ks_ime_stats *out);
 
@@ -134,13 +134,13 @@ typedef struct ks_ime_candidate {
 /* What the input method shows now. Pointers stay valid until the next call
  * that changes the engine (process_key, select, page, clear, reset, ...). */
 typedef struct ks_ime_view {
-    const char *preedit;   /* the composition as the field shows it inline; "" if none */
-    size_t caret;          /* byte offset of the caret within preedit */
-    size_t n_candidates;   /* on this page */
+    const char *preedit; /* the composition as the field shows it inline; "" if none */
+    size_t caret;        /* byte offset of the caret within preedit */
+    size_t n_candidates; /* on this page */
     const ks_ime_candidate *candidates;
-    int page_no;           /* 0-based */
+    int page_no; /* 0-based */
     int is_last_page;
-    int highlighted;       /* index on the page, -1 when none */
+    int highlighted; /* index on the page, -1 when none */
 } ks_ime_view;
 void ks_ime_get_view(ks_ime *ime, ks_ime_view *out);
 /* 1 while a composition is in progress. */

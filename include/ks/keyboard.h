@@ -65,8 +65,7 @@ const char *ks_keyboard_layout_name(const ks_keyboard *kb, size_t i);
 /* The text layouts the input-method key cycles through, in order (e.g.
  * {"en", "zhuyin", "cangjie"} for a zh-Hant kiosk). The first is what
  * ks_keyboard_reset() returns to. Default: en, pinyin, zhuyin, cangjie. */
-ks_status ks_keyboard_set_ime_cycle(ks_keyboard *kb, const char *const *names, size_t n,
-                                    ks_error *err);
+ks_status ks_keyboard_set_ime_cycle(ks_keyboard *kb, const char *const *names, size_t n, ks_error *err);
 
 /* Geometry: the keyboard sits at the bottom of the area (x, y, w, h) in
  * window pixels, its keys at least 9 mm at dpi. Fails (keeping the old
@@ -197,6 +196,8 @@ typedef struct ks_kb_step {
     int hold_ms;
     int alt_x, alt_y;
     int final;
+    const char *needs; /* when not final: "shift", or the layout name the tap switches to
+                          (static or owned by the keyboard; for messages) */
 } ks_kb_step;
 ks_status ks_keyboard_route(ks_keyboard *kb, const char *utf8_char, ks_kb_step *step, ks_error *err);
 
@@ -216,9 +217,10 @@ typedef enum ks_kb_target_kind {
  * the candidate bar), for gamepad tests and the harness. */
 typedef struct ks_kb_target {
     ks_kb_target_kind kind;
-    SDL_Rect rect;        /* window pixels, panel fully shown */
-    const char *label;    /* what it shows (key label, candidate text, or the action name) */
-    const char *action;   /* "char", "shift", "backspace", "enter", "space", "layout", "ime", "hide", "candidate", "page" */
+    SDL_Rect rect;      /* window pixels, panel fully shown */
+    const char *label;  /* what it shows (key label, candidate text, or the action name) */
+    const char *action; /* "char", "shift", "backspace", "enter", "space", "layout", "ime", "hide",
+                           "candidate", "page" */
 } ks_kb_target;
 size_t ks_keyboard_target_count(ks_keyboard *kb);
 int ks_keyboard_target_get(ks_keyboard *kb, size_t i, ks_kb_target *out);

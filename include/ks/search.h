@@ -30,6 +30,11 @@ ks_status ks_search_unindex_article(sqlite3 *db, int64_t article_rowid, ks_error
  * whatever is derived from the whole content (vocabulary, statistics). */
 ks_status ks_search_finish_import(sqlite3 *db, ks_error *err);
 
+/* 1 when db holds articles but the index is missing, incomplete or from
+ * another version of the engine (then ks_search_open fails with
+ * KS_ERR_CORRUPT until ks_store_reindex has rebuilt it). */
+int ks_search_needs_reindex(sqlite3 *db);
+
 /* --- queries --- */
 
 typedef struct ks_search ks_search;

@@ -10,6 +10,10 @@
  * recorded in the store's kv keys sync.state, sync.last_error,
  * sync.last_sync, sync.pending_bytes.
  *
+ * The host process should ignore SIGPIPE (signal(SIGPIPE, SIG_IGN)): libcurl
+ * runs with CURLOPT_NOSIGNAL so it can live on a thread, and a peer closing
+ * a TLS connection could otherwise raise it.
+ *
  * The worker thread opens its own ks_store, never touches SDL or the UI,
  * and reports through a polled, thread-safe snapshot plus an optional
  * notify callback (called on the worker thread: just wake your loop, e.g.

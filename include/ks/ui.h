@@ -141,9 +141,16 @@ void ks_ui_text(ks_ui *ui, const char *utf8, const ks_text_style *style, int x, 
 /* Measures what ks_ui_text would draw. */
 void ks_ui_text_size(ks_ui *ui, const char *utf8, const ks_text_style *style, int max_width,
                      int max_lines, int *w, int *h);
-/* Draws a laid-out paragraph and records plain (its text, for tap-text and
- * expect-text; may be NULL to record nothing). */
+/* Draws a laid-out paragraph and records plain (its text: the spans'
+ * text concatenated, for tap-text and expect-text; may be NULL to record
+ * nothing). Each link is also recorded as an element of its own, before
+ * the paragraph. */
 void ks_ui_layout(ks_ui *ui, ks_text_layout *l, const char *plain, int x, int y, Uint8 alpha);
+
+/* Records the name of an icon-only control (the settings button, a close
+ * cross) as a text element over r without drawing anything: what a
+ * screen reader would say, and what tap-text finds. */
+void ks_ui_label(ks_ui *ui, const char *utf8, SDL_Rect r);
 
 /* --- hits (tap targets) --------------------------------------------------- */
 

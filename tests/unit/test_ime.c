@@ -4,9 +4,10 @@
  * reset, and the failure paths (missing data, unwritable dir, a second
  * engine).
  *
- * Deploying rime takes seconds, so the conversion tests share one engine
- * deployed once into a suite directory (removed at the end); the tests
- * about deployment itself use their own fresh ks_test_tmpdir().
+ * Deploying rime takes seconds, so the tests share one deployment: the
+ * deployment test makes it in a fresh suite directory (removed at the
+ * end), the conversion tests then share one engine started from that
+ * cache. The failure-path tests use their own ks_test_tmpdir().
  */
 #include <dirent.h>
 #include <stdio.h>
@@ -33,7 +34,8 @@ static char g_suite_dir[256];
 
 static void type_codes(ks_ime *ime, const char *codes)
 {
-    for (const char *k = codes; *k; k++) ks_ime_process_key(ime, (unsigned char)*k);
+    for (const char *k = codes; *k; k++)
+        ks_ime_process_key(ime, (unsigned char)*k);
 }
 
 static const char *cand(ks_ime *ime, size_t i)
@@ -148,12 +150,14 @@ static void test_second_engine_in_one_process_is_refused(void)
     ks_ime_destroy(b);
 }
 
+/* Runs first on the (fresh, empty) suite directory, so the conversion
+ * tests after it start from the cache it leaves, as a kiosk does. */
 static void test_deploys_in_background_then_reuses_the_cache(void)
 {
     ks_ime *ime = NULL;
     ks_error err = {0};
     ks_ime_stats st1, st2;
-    KS_REQUIRE(ks_ime_create(ks_test_tmpdir(), &ime, &err) == KS_OK);
+    KS_REQUIRE(ks_ime_create(g_suite_dir, &ime, &err) == KS_OK);
     /* An empty data dir cannot be deployed in the time create() takes:
      * the engine says so, and keys fall through for Latin input. */
     if (ks_ime_get_state(ime) == KS_IME_DEPLOYING) {
@@ -172,10 +176,10 @@ static void test_deploys_in_background_then_reuses_the_cache(void)
     ks_ime_destroy(ime);
 
     char build[600];
-    snprintf(build, sizeof build, "%s/rime/build/cangjie5.table.bin", ks_test_tmpdir());
+    snprintf(build, sizeof build, "%s/rime/build/cangjie5.table.bin", g_suite_dir);
     KS_CHECK(ks_path_exists(build));
 
-    KS_REQUIRE(ks_ime_create(ks_test_tmpdir(), &ime, &err) == KS_OK);
+    KS_REQUIRE(ks_ime_create(g_suite_dir, &ime, &err) == KS_OK);
     KS_REQUIRE(ks_ime_wait_ready(ime, DEPLOY_TIMEOUT_MS, &err) == KS_OK);
     ks_ime_get_stats(ime, &st2);
     KS_CHECK(st2.deployed == 0);
@@ -242,10 +246,10 @@ static void test_zhuyin_dachen_keys_give_nihao(void)
     KS_CHECK_STR(cand(ime, 0), "中文");
     KS_CHECK(ks_ime_select(ime, 0) == 1);
     KS_CHECK_STR(take(ime), "中文");
-    /* In Dachen ',' is the key of ㄝ, not punctuation: it spells. */
-    type_codes(ime, "x,");
+    /* In Dachen ',' is the key of ㄝ, not punctuation: it spells (ㄒㄩㄝ). */
+    type_codes(ime, "vm,");
     ks_ime_get_view(ime, &v);
-    KS_CHECK_STR(v.preedit, "ㄌㄝ");
+    KS_CHECK_STR(v.preedit, "ㄒㄩㄝ");
     KS_CHECK(ks_ime_take_commit(ime) == NULL);
     ks_ime_clear(ime);
 }
@@ -259,8 +263,8 @@ static void test_cangjie_codes_give_the_dictionary_characters(void)
     static const struct {
         const char *codes, *want, *radicals;
     } cases[] = {
-        {"a", "日", "日"}, {"ab", "明", "日月"}, {"onf", "你", "人弓火"}, {"vnd", "好", "女弓木"},
-        {"l", "中", "中"},
+        {"a", "日", "日"},       {"ab", "明", "日月"}, {"onf", "你", "人弓火"},
+        {"vnd", "好", "女弓木"}, {"l", "中", "中"},
     };
     for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
         type_codes(ime, cases[i].codes);
@@ -383,7 +387,8 @@ static void test_learning_is_off_choices_do_not_reorder_or_persist(void)
     type_codes(ime, "ni");
     ks_ime_get_view(ime, &v);
     KS_REQUIRE(v.n_candidates == 9);
-    for (int i = 0; i < 9; i++) snprintf(before[i], sizeof before[i], "%s", v.candidates[i].text);
+    for (int i = 0; i < 9; i++)
+        snprintf(before[i], sizeof before[i], "%s", v.candidates[i].text);
     ks_ime_clear(ime);
     /* With learning on, picking the last candidate again and again would
      * move it up (and write a user dictionary). */
@@ -398,7 +403,8 @@ static void test_learning_is_off_choices_do_not_reorder_or_persist(void)
     }
     type_codes(ime, "ni");
     ks_ime_get_view(ime, &v);
-    for (int i = 0; i < 9; i++) KS_CHECK_STR(v.candidates[i].text, before[i]);
+    for (int i = 0; i < 9; i++)
+        KS_CHECK_STR(v.candidates[i].text, before[i]);
     ks_ime_clear(ime);
     /* Cangjie's phrase encoder is off too. */
     ks_ime_set_schema(ime, KS_IME_CANGJIE);

@@ -56,20 +56,31 @@ static void drain(ks_keyboard *kb, field *f)
     while (ks_keyboard_poll(kb, &ev)) {
         size_t len = strlen(f->text);
         switch (ev.type) {
-        case KS_KB_EV_INSERT: snprintf(f->text + len, sizeof f->text - len, "%s", ev.text); break;
+        case KS_KB_EV_INSERT:
+            snprintf(f->text + len, sizeof f->text - len, "%s", ev.text);
+            break;
         case KS_KB_EV_BACKSPACE:
-            while (len > 0 && ((unsigned char)f->text[len - 1] & 0xC0) == 0x80) len--;
+            while (len > 0 && ((unsigned char)f->text[len - 1] & 0xC0) == 0x80)
+                len--;
             if (len > 0) len--;
             f->text[len] = '\0';
             break;
-        case KS_KB_EV_ENTER: f->enters++; break;
-        case KS_KB_EV_HIDE: f->hides++; break;
+        case KS_KB_EV_ENTER:
+            f->enters++;
+            break;
+        case KS_KB_EV_HIDE:
+            f->hides++;
+            break;
         case KS_KB_EV_LAYOUT:
             f->layouts++;
             snprintf(f->last_layout, sizeof f->last_layout, "%s", ev.text);
             break;
-        case KS_KB_EV_PREEDIT: f->preedits++; break;
-        case KS_KB_EV_CLICK: f->clicks++; break;
+        case KS_KB_EV_PREEDIT:
+            f->preedits++;
+            break;
+        case KS_KB_EV_CLICK:
+            f->clicks++;
+            break;
         }
     }
 }
@@ -108,7 +119,8 @@ static int type_str(ks_keyboard *kb, const char *s)
     while (*s) {
         char ch[8] = {0};
         size_t n = 1;
-        while (s[n] && ((unsigned char)s[n] & 0xC0) == 0x80) n++;
+        while (s[n] && ((unsigned char)s[n] & 0xC0) == 0x80)
+            n++;
         memcpy(ch, s, n);
         s += n;
         int done = 0;
@@ -189,7 +201,8 @@ static void test_shipped_layouts_all_load(void)
     ks_keyboard *kb = make_kb(NULL, NULL, W, H, 96);
     const char *want[] = {"cangjie", "en", "numeric", "phone", "pinyin", "symbols", "zhuyin"};
     KS_CHECK(ks_keyboard_layout_count(kb) == 7);
-    for (size_t i = 0; i < 7; i++) KS_CHECK_STR(ks_keyboard_layout_name(kb, i), want[i]);
+    for (size_t i = 0; i < 7; i++)
+        KS_CHECK_STR(ks_keyboard_layout_name(kb, i), want[i]);
     KS_CHECK(ks_keyboard_layout_name(kb, 7) == NULL);
     KS_CHECK_STR(ks_keyboard_layout(kb), "en");
     ks_keyboard_destroy(kb);
@@ -215,7 +228,8 @@ static void test_layout_errors_name_file_and_key(void)
     expect_layout_error("[1]", "top level");
     expect_layout_error("{\"format\":\"kiosk-keyboard/2\",\"name\":\"t\",\"rows\":[[{\"text\":\"a\"}]]}",
                         "kiosk-keyboard/1");
-    expect_layout_error("{\"format\":\"kiosk-keyboard/1\",\"rows\":[[{\"text\":\"a\"}]]}", "'name' is missing");
+    expect_layout_error("{\"format\":\"kiosk-keyboard/1\",\"rows\":[[{\"text\":\"a\"}]]}",
+                        "'name' is missing");
     expect_layout_error(HEAD "\"rows\":[]}", "'rows'");
     expect_layout_error(HEAD "\"rows\":[[]]}", "row 1");
     expect_layout_error(HEAD "\"rows\":[[{\"text\":\"a\"}],{}]}", "row 2 must be an array");
@@ -231,7 +245,8 @@ static void test_layout_errors_name_file_and_key(void)
     expect_layout_error(HEAD "\"rows\":[[{\"action\":\"layout\"}]]}", "'target'");
     expect_layout_error(HEAD "\"rows\":[[{\"spacer\":1}]]}", "only spacers");
     expect_layout_error(HEAD "\"rows\":[[{\"spacer\":1,\"text\":\"a\"}]]}", "spacer has no other");
-    expect_layout_error(HEAD "\"ime\":\"wubi\",\"rows\":[[{\"text\":\"a\"}]]}", "unknown input method 'wubi'");
+    expect_layout_error(HEAD "\"ime\":\"wubi\",\"rows\":[[{\"text\":\"a\"}]]}",
+                        "unknown input method 'wubi'");
     expect_layout_error(HEAD "\"ime\":\"pinyin\",\"rows\":[[{\"text\":\"a\"},{\"action\":\"shift\"}]]}",
                         "shift key");
     expect_layout_error(HEAD "\"key_mm\":3,\"rows\":[[{\"text\":\"a\"}]]}", "'key_mm'");
@@ -257,8 +272,10 @@ static void test_layout_directory_errors(void)
     KS_CHECK(ks_keyboard_create(d, NULL, NULL, &kb, &err) == KS_ERR_INVALID);
     KS_CHECK(strstr(err.msg, "en.json") && strstr(err.msg, "symbolz"));
     /* Two files with one name. */
-    write_file(d, "en.json", "{\"format\":\"kiosk-keyboard/1\",\"name\":\"en\",\"rows\":[[{\"text\":\"a\"}]]}");
-    write_file(d, "x.json", "{\"format\":\"kiosk-keyboard/1\",\"name\":\"en\",\"rows\":[[{\"text\":\"b\"}]]}");
+    write_file(d, "en.json",
+               "{\"format\":\"kiosk-keyboard/1\",\"name\":\"en\",\"rows\":[[{\"text\":\"a\"}]]}");
+    write_file(d, "x.json",
+               "{\"format\":\"kiosk-keyboard/1\",\"name\":\"en\",\"rows\":[[{\"text\":\"b\"}]]}");
     KS_CHECK(ks_keyboard_create(d, NULL, NULL, &kb, &err) == KS_ERR_INVALID);
     KS_CHECK(strstr(err.msg, "used by another file") != NULL);
     /* A missing directory. */
@@ -300,9 +317,10 @@ static void check_geometry(int w, int h, int dpi)
 
 static void test_keys_are_at_least_9mm_landscape_and_portrait(void)
 {
-    static const int sizes[][3] = {{1920, 1080, 96}, {1080, 1920, 96}, {1920, 1080, 160}, {1080, 1920, 160},
+    static const int sizes[][3] = {{1920, 1080, 96}, {1080, 1920, 96},  {1920, 1080, 160}, {1080, 1920, 160},
                                    {1280, 800, 96},  {3840, 2160, 160}, {1280, 800, 150}};
-    for (size_t i = 0; i < sizeof sizes / sizeof sizes[0]; i++) check_geometry(sizes[i][0], sizes[i][1], sizes[i][2]);
+    for (size_t i = 0; i < sizeof sizes / sizeof sizes[0]; i++)
+        check_geometry(sizes[i][0], sizes[i][1], sizes[i][2]);
 }
 
 static void test_area_too_small_for_9mm_keys_is_refused(void)
@@ -413,7 +431,8 @@ static void test_backspace_repeats_after_delay(void)
     drain(kb, &f);
     KS_CHECK(strlen(f.text) == 24);
     /* Then 20 per second: 500 ms more is 10 more. */
-    for (uint64_t t = t0 + 510; t <= t0 + 1000; t += 10) ks_keyboard_tick(kb, t);
+    for (uint64_t t = t0 + 510; t <= t0 + 1000; t += 10)
+        ks_keyboard_tick(kb, t);
     drain(kb, &f);
     KS_CHECK_MSG(strlen(f.text) == 14, "%zu left", strlen(f.text));
     /* A clock jump catches up; release stops it. */
@@ -474,7 +493,8 @@ static void test_dwell_presses_exactly_once_until_the_pointer_leaves(void)
     uint64_t t0 = g_t;
     KS_CHECK(ks_keyboard_hover(kb, ax, ay, t0) == 1);
     ks_keyboard_tick(kb, t0 + 300);
-    KS_CHECK(ks_keyboard_dwell_progress(kb, t0 + 300) > 0.49f && ks_keyboard_dwell_progress(kb, t0 + 300) < 0.51f);
+    KS_CHECK(ks_keyboard_dwell_progress(kb, t0 + 300) > 0.49f &&
+             ks_keyboard_dwell_progress(kb, t0 + 300) < 0.51f);
     KS_CHECK(ks_keyboard_needs_redraw(kb, t0 + 300)); /* the ring fills */
     ks_keyboard_tick(kb, t0 + 599);
     drain(kb, &f);
@@ -549,10 +569,12 @@ static int pad_reach(ks_keyboard *kb, int goal)
         for (int d = 0; d < 4; d++) {
             /* Walk to cur from start along the recorded path, try d. */
             int path[MAXT], len = 0;
-            for (int p = cur; p != start; p = from[p]) path[len++] = via[p];
+            for (int p = cur; p != start; p = from[p])
+                path[len++] = via[p];
             ks_keyboard_focus_clear(kb);
             ks_keyboard_focus_enter(kb); /* focus back on the first key */
-            for (int i = len - 1; i >= 0; i--) ks_keyboard_pad(kb, (ks_kb_pad)path[i], g_t);
+            for (int i = len - 1; i >= 0; i--)
+                ks_keyboard_pad(kb, (ks_kb_pad)path[i], g_t);
             if (ks_keyboard_pad(kb, dirs[d], g_t)) {
                 int got = ks_keyboard_focus(kb);
                 if (!seen[got]) {
@@ -566,10 +588,12 @@ static int pad_reach(ks_keyboard *kb, int goal)
     }
     if (!seen[goal]) return 0;
     int path[MAXT], len = 0;
-    for (int p = goal; p != start; p = from[p]) path[len++] = via[p];
+    for (int p = goal; p != start; p = from[p])
+        path[len++] = via[p];
     ks_keyboard_focus_clear(kb);
     ks_keyboard_focus_enter(kb);
-    for (int i = len - 1; i >= 0; i--) ks_keyboard_pad(kb, (ks_kb_pad)path[i], g_t);
+    for (int i = len - 1; i >= 0; i--)
+        ks_keyboard_pad(kb, (ks_kb_pad)path[i], g_t);
     return ks_keyboard_focus(kb) == goal;
 }
 
@@ -592,7 +616,8 @@ static void test_gamepad_reaches_and_presses_every_key(void)
         for (int goal = 0; goal < n; goal++) {
             ks_kb_target t;
             ks_keyboard_target_get(kb, (size_t)goal, &t);
-            KS_CHECK_MSG(pad_reach(kb, goal), "layout %s: %s (%s) unreachable", layouts[li], t.label, t.action);
+            KS_CHECK_MSG(pad_reach(kb, goal), "layout %s: %s (%s) unreachable", layouts[li], t.label,
+                         t.action);
         }
     }
     /* A presses what is focused. */
@@ -692,7 +717,9 @@ static void test_route_finds_keys_across_layouts(void)
     ks_kb_step st;
     KS_CHECK(ks_keyboard_route(kb, "q", &st, &err) == KS_OK && st.final && !st.hold_ms);
     KS_CHECK(ks_keyboard_route(kb, "Q", &st, &err) == KS_OK && !st.final); /* shift first */
+    KS_CHECK_STR(st.needs, "shift");
     KS_CHECK(ks_keyboard_route(kb, "@", &st, &err) == KS_OK && !st.final); /* ?123 first */
+    KS_CHECK_STR(st.needs, "symbols");
     KS_CHECK(ks_keyboard_route(kb, "ö", &st, &err) == KS_OK && st.final && st.hold_ms >= KS_KB_LONG_PRESS_MS);
     KS_CHECK(ks_keyboard_route(kb, "ж", &st, &err) == KS_ERR_NOT_FOUND);
     KS_CHECK(strstr(err.msg, "ж") != NULL);
@@ -837,11 +864,13 @@ static void test_candidate_bar_pages_through_windows_and_rime_pages(void)
     char first_label[64];
     snprintf(first_label, sizeof first_label, "%s", first.label);
     /* Forward through 20 windows: the labels change, pages turn. */
-    for (int i = 0; i < 20; i++) tap_action(kb, "page", "next");
+    for (int i = 0; i < 20; i++)
+        tap_action(kb, "page", "next");
     ks_ime_view v;
     ks_ime_get_view(shared_ime(), &v);
     KS_CHECK(v.page_no >= 1);
-    for (int i = 0; i < 20; i++) tap_action(kb, "page", "previous");
+    for (int i = 0; i < 20; i++)
+        tap_action(kb, "page", "previous");
     ks_ime_get_view(shared_ime(), &v);
     KS_CHECK(v.page_no == 0);
     ks_keyboard_target_get(kb, (size_t)find_target(kb, "candidate", NULL), &first);
@@ -960,8 +989,8 @@ static void frame(canvas *c, ks_keyboard *kb, uint64_t now)
     size_t caret;
     const char *pre = ks_keyboard_preedit(kb, &caret);
     ks_text_style st = ks_ui_style(c->ui, KS_TYPE_SUBTITLE, 0, col->text);
-    ks_ui_text(c->ui, *pre ? pre : "How do I reset my PIN?", &st, 100, fy + 26, c->s->w - 200, 1, KS_ALIGN_LEFT,
-               255, NULL, NULL);
+    ks_ui_text(c->ui, *pre ? pre : "How do I reset my PIN?", &st, 100, fy + 26, c->s->w - 200, 1,
+               KS_ALIGN_LEFT, 255, NULL, NULL);
     ks_keyboard_draw(kb, c->ui, now);
     ks_ui_end_frame(c->ui);
 }
@@ -984,7 +1013,10 @@ static SDL_Color pixel(canvas *c, int x, int y)
     return col;
 }
 
-static int same(SDL_Color a, SDL_Color b) { return abs(a.r - b.r) + abs(a.g - b.g) + abs(a.b - b.b) <= 6; }
+static int same(SDL_Color a, SDL_Color b)
+{
+    return abs(a.r - b.r) + abs(a.g - b.g) + abs(a.b - b.b) <= 6;
+}
 
 static void test_renders_every_layout_landscape_and_portrait(void)
 {
@@ -1031,8 +1063,8 @@ static void test_renders_every_layout_landscape_and_portrait(void)
                             cnt++;
                         }
                 double cy = cnt ? (double)sum / (double)cnt / t.rect.h : 0;
-                KS_CHECK_MSG(cnt > 0 && cy > 0.3 && cy < 0.7, "%s: label \"%s\" ink centre at %.2f of the key",
-                             name, t.label, cy);
+                KS_CHECK_MSG(cnt > 0 && cy > 0.3 && cy < 0.7,
+                             "%s: label \"%s\" ink centre at %.2f of the key", name, t.label, cy);
             }
         }
         ks_keyboard_destroy(kb);
@@ -1066,7 +1098,19 @@ static void test_renders_states_preview_popup_candidates_focus_dwell(void)
             if (el.rect.y + el.rect.h <= t.rect.y) KS_CHECK(el.rect.h > t.rect.h / 3);
         }
     KS_CHECK(gs == 2);
+    /* What to invalidate covers the bubble above the panel, and after the
+     * release still covers it once, so the app's screen is redrawn there. */
+    SDL_Rect panel = ks_keyboard_rect(kb), rr = ks_keyboard_redraw_rect(kb, g_t);
+    KS_CHECK(rr.y < panel.y && rr.y + rr.h >= panel.y + panel.h);
+    KS_CHECK(!ks_keyboard_needs_redraw(kb, g_t));
     ks_keyboard_pointer_up(kb, 1, x, y, g_t + 30);
+    KS_CHECK(ks_keyboard_needs_redraw(kb, g_t + 30));
+    frame(&c, kb, g_t + 30);
+    rr = ks_keyboard_redraw_rect(kb, g_t + 30);
+    KS_CHECK(rr.y < panel.y);
+    frame(&c, kb, g_t + 40);
+    rr = ks_keyboard_redraw_rect(kb, g_t + 40);
+    KS_CHECK(rr.y == panel.y); /* nothing above any more */
     g_t += 100;
 
     /* Alternates of "e" with the second one chosen. */

@@ -24,8 +24,8 @@ static void test_click_is_short_soft_and_decays_without_pops(void)
     }
     KS_CHECK(peak > 32767 / 10 && peak < 32767 / 2); /* audible, never loud */
     KS_CHECK(e_last < e_first * 0.01);
-    KS_CHECK(abs(buf[0]) < 200);       /* soft attack */
-    KS_CHECK(abs(buf[n - 1]) < 50);    /* fades to silence */
+    KS_CHECK(abs(buf[0]) < 200);    /* soft attack */
+    KS_CHECK(abs(buf[n - 1]) < 50); /* fades to silence */
 }
 
 static void test_render_respects_its_bounds(void)
@@ -46,7 +46,8 @@ static void test_plays_on_the_dummy_audio_driver(void)
     ks_error err = {0};
     ks_status st = ks_keyclick_create(&k, &err);
     KS_CHECK_MSG(st == KS_OK, "%s", err.msg);
-    for (int i = 0; i < 5; i++) ks_keyclick_play(k); /* rapid presses cut each other off */
+    for (int i = 0; i < 5; i++)
+        ks_keyclick_play(k); /* rapid presses cut each other off */
     ks_keyclick_destroy(k);
     ks_keyclick_play(NULL);
     ks_keyclick_destroy(NULL);

@@ -188,6 +188,47 @@ static void test_gc_keeps_live_files_only_and_lookup_follows_live_list(void)
     ks_store_close(s);
 }
 
+static void test_documents_are_checked_stored_and_collected(void)
+{
+    ks_store *s;
+    ks_mediastore *ms;
+    open_both(&s, &ms);
+    const char *a = "{\"format\":\"kiosk-faq/1\"}", *b = "{\"format\":\"kiosk-faq/1\",\"articles\":[]}";
+    ks_manifest_file fa = {.kind = KS_MANIFEST_CONTENT, .name = "en/a", .size = strlen(a)};
+    ks_manifest_file fb = {.kind = KS_MANIFEST_CONTENT, .name = "en/b", .size = strlen(b)};
+    sha_of(a, strlen(a), fa.sha256);
+    sha_of(b, strlen(b), fb.sha256);
+    ks_error e = {0};
+    /* A wrong document in a batch stores nothing of the batch. */
+    ks_mediastore_doc bad[2] = {{&fa, a, strlen(a)}, {&fb, a, strlen(a)}};
+    KS_CHECK(ks_mediastore_put_docs(ms, bad, 2, &e) == KS_ERR_SECURITY);
+    KS_CHECK_MSG(strstr(e.msg, "en/b") != NULL, "%s", e.msg);
+    KS_CHECK(!ks_mediastore_has_doc(ms, fa.sha256, fa.size));
+    ks_mediastore_doc longer = {&fa, b, strlen(b)};
+    KS_CHECK(ks_mediastore_put_docs(ms, &longer, 1, &e) == KS_ERR_SECURITY);
+    ks_mediastore_doc good[2] = {{&fa, a, strlen(a)}, {&fb, b, strlen(b)}};
+    KS_REQUIRE(ks_mediastore_put_docs(ms, good, 2, &e) == KS_OK);
+    KS_CHECK(ks_mediastore_put_docs(ms, good, 2, &e) == KS_OK); /* again: no-op */
+    KS_CHECK(ks_mediastore_has_doc(ms, fa.sha256, fa.size));
+    KS_CHECK(!ks_mediastore_has_doc(ms, fa.sha256, fa.size + 1));
+    char *got = NULL;
+    size_t len = 0;
+    KS_REQUIRE(ks_mediastore_get_doc(ms, fb.sha256, &got, &len, &e) == KS_OK);
+    KS_CHECK(len == strlen(b) && strcmp(got, b) == 0);
+    free(got);
+    /* Only documents the live list names survive a clean-up. */
+    ks_manifest m = {.version = 1, .files = &fa, .n_files = 1, .n_content = 1};
+    KS_REQUIRE(ks_mediastore_write_live(ks_store_db(s), &m, NULL) == KS_OK);
+    size_t removed = 0;
+    KS_CHECK(ks_mediastore_gc(ms, &removed, NULL, NULL) == KS_OK);
+    KS_CHECK(removed == 1);
+    KS_CHECK(ks_mediastore_has_doc(ms, fa.sha256, fa.size));
+    KS_CHECK(!ks_mediastore_has_doc(ms, fb.sha256, fb.size));
+    KS_CHECK(ks_mediastore_get_doc(ms, fb.sha256, &got, &len, &e) == KS_ERR_NOT_FOUND);
+    ks_mediastore_close(ms);
+    ks_store_close(s);
+}
+
 int main(void)
 {
     if (sodium_init() < 0) return 1;
@@ -197,5 +238,6 @@ int main(void)
     KS_RUN(test_writer_restart_discards_resumed_bytes);
     KS_RUN(test_add_file_verifies_while_copying);
     KS_RUN(test_gc_keeps_live_files_only_and_lookup_follows_live_list);
+    KS_RUN(test_documents_are_checked_stored_and_collected);
     return ks_test_summary();
 }

@@ -358,22 +358,32 @@ def content_state(data):
 
 
 def live_media_ok(data):
-    """None when every file media_live names exists with its hash, else why."""
+    """None when every media file and content document media_live names is
+    in the store (DATA/media/<sha256>, table content_blobs) with its hash."""
     c = db(data)
     try:
         try:
             rows = c.execute("SELECT kind, name, sha256, size FROM media_live").fetchall()
         except sqlite3.OperationalError:
             return None  # no bundle installed yet
+        docs = {}
+        for kind, name, sha, size in rows:
+            if kind == "content":
+                row = c.execute("SELECT data FROM content_blobs WHERE sha256 = ?", (sha,)).fetchone()
+                docs[sha] = bytes(row[0]) if row else None
     finally:
         c.close()
     for kind, name, sha, size in rows:
-        p = os.path.join(data, "media", sha)
-        try:
-            with open(p, "rb") as f:
-                blob = f.read()
-        except OSError:
-            return "%s %s: %s missing" % (kind, name, sha)
+        if kind == "content":
+            blob = docs.get(sha)
+            if blob is None:
+                return "content %s: document %s missing" % (name, sha)
+        else:
+            try:
+                with open(os.path.join(data, "media", sha), "rb") as f:
+                    blob = f.read()
+            except OSError:
+                return "%s %s: %s missing" % (kind, name, sha)
         if len(blob) != size or hashlib.sha256(blob).hexdigest() != sha:
             return "%s %s: %s has the wrong size or hash" % (kind, name, sha)
     return None
