@@ -529,9 +529,19 @@ static int update(app *a, uint64_t now)
     return moving;
 }
 
+uint64_t app_frame_slack_us(app *a)
+{
+    uint64_t px = (uint64_t)a->w * (uint64_t)a->h;
+    uint64_t target = 8000u * px / (1920u * 1080u);
+    target = target < 8000u ? 8000u : target > 16000u ? 16000u : target;
+    uint64_t spent = ks_clock_real_us() - a->frame_t0 + a->pending_us;
+    return spent >= target / 2 ? 0 : target / 2 - spent;
+}
+
 int app_frame(app *a)
 {
     uint64_t t0 = ks_clock_real_us();
+    a->frame_t0 = t0;
     a->animating = update(a, ks_clock_now_ms());
     if (a->full_redraw && ks_ui_dirty(a->ui)) ks_ui_invalidate_all(a->ui);
     if (!ks_ui_begin_frame(a->ui)) {

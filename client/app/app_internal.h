@@ -65,6 +65,7 @@ struct app {
         uint64_t t0;
         int ms;
         int under_x, over_x; /* offsets of the two screens as drawn */
+        int warmed;          /* the incoming screen's text is all in the cache */
     } trans;
 
     /* overlay */
@@ -107,6 +108,7 @@ struct app {
     int running;
     int animating;     /* the last update said something moves */
     uint64_t pending_us; /* input handling since the last frame: part of its time */
+    uint64_t frame_t0;   /* real time this frame's update started */
 };
 
 /* chrome.c */
@@ -129,6 +131,10 @@ void nav_layout_all(app *a);
 void nav_reload_all(app *a);
 
 /* app.c */
+/* Real microseconds this frame may still spend on optional work (warming
+ * the next screen's text) and stay within half its target (8 ms up to
+ * 1080p, growing with the pixels to 16 ms at 4K). */
+uint64_t app_frame_slack_us(app *a);
 void app_relayout(app *a);
 void app_touch_session(app *a);
 

@@ -74,6 +74,7 @@ static void start_transition(app *a, trans_kind kind, screen *from, screen *to)
     a->trans.to = to;
     a->trans.t0 = ks_clock_now_ms();
     a->trans.ms = ms;
+    a->trans.warmed = 0;
     /* What is on screen now: the old screen, in place. */
     int w = app_area(a).w;
     a->trans.under_x = 0;
@@ -231,6 +232,20 @@ void nav_draw(app *a)
         return;
     }
     int w = area.w;
+    if (!a->trans.warmed && ks_ui_first_pass(a->ui)) {
+        /* Render the incoming screen's text into the cache a little each
+         * frame, while only its edge shows: the frame that first shows
+         * its text then only copies textures. It uses what the frame has
+         * to spare, at least a little so it always progresses. */
+        uint64_t budget = app_frame_slack_us(a);
+        if (budget < 1000u) budget = 1000u;
+        uint64_t t0 = ks_clock_real_us();
+        ks_ui_warm_begin(a->ui, budget);
+        draw_at(a, a->trans.to, 0, area);
+        a->trans.warmed = !ks_ui_warm_end(a->ui);
+        ks_log_debug("nav", "warmed %s for %.2f ms%s", a->trans.to->ops->name, (double)(ks_clock_real_us() - t0) / 1000.0,
+                     a->trans.warmed ? " (done)" : "");
+    }
     screen *under_s = a->trans.kind == TRANS_PUSH ? a->trans.from : a->trans.to;
     screen *over_s = a->trans.kind == TRANS_PUSH ? a->trans.to : a->trans.from;
     int over = a->trans.over_x, under = a->trans.under_x;

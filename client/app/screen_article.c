@@ -28,8 +28,9 @@ typedef struct block {
     ks_text_layout *layout; /* text blocks */
     char *plain;            /* what the harness sees */
     int has_link;
-    SDL_Texture *img;       /* image blocks (NULL: show a placeholder) */
-    int img_w, img_h;
+    SDL_Surface *img_src;   /* image blocks: the decoded file (NULL: a placeholder) */
+    SDL_Texture *img;       /* the image at its display size */
+    int img_w, img_h;       /* natural size */
     int x, y, w, h;         /* in content coordinates (x absolute) */
     int indent;             /* list items: the text starts this far in */
 } block;
@@ -68,6 +69,7 @@ static void free_doc(article *r)
     for (size_t i = 0; i < r->n_blocks; i++) {
         free(r->blocks[i].plain);
         if (r->blocks[i].img) SDL_DestroyTexture(r->blocks[i].img);
+        SDL_FreeSurface(r->blocks[i].img_src);
     }
     free(r->blocks);
     r->blocks = NULL;
@@ -139,6 +141,23 @@ static void layout_block(article *r, app *a, block *b, int w)
     }
 }
 
+/* Makes the image's texture at its display size once per layout:
+ * drawing it is then a plain copy, not a filtered stretch every frame. */
+static void scale_image(article *r, app *a, block *b)
+{
+    if (b->img) SDL_DestroyTexture(b->img);
+    b->img = NULL;
+    if (!b->img_src || b->w <= 0 || b->h <= 0) return;
+    SDL_Surface *dst = SDL_CreateRGBSurfaceWithFormat(0, b->w, b->h, 32, SDL_PIXELFORMAT_ARGB8888);
+    if (!dst) return;
+    if (b->w == b->img_w && b->h == b->img_h) SDL_BlitSurface(b->img_src, NULL, dst, NULL);
+    else if (SDL_SoftStretchLinear(b->img_src, NULL, dst, NULL) != 0) SDL_BlitScaled(b->img_src, NULL, dst, NULL);
+    b->img = SDL_CreateTextureFromSurface(ks_ui_renderer(app_ui(a)), dst);
+    SDL_FreeSurface(dst);
+    if (b->img) SDL_SetTextureBlendMode(b->img, SDL_BLENDMODE_BLEND);
+    else ks_log_warn("article", "'%s': cannot make an image texture: %s", r->id, SDL_GetError());
+}
+
 static void article_layout(screen *s, app *a)
 {
     article *r = (article *)s;
@@ -187,7 +206,7 @@ static void article_layout(screen *s, app *a)
         b->w = w - b->indent;
         b->y = y;
         if (src->kind == KS_RT_IMAGE) {
-            if (b->img) {
+            if (b->img_src) {
                 float scale = ks_ui_metrics(ui)->scale;
                 int iw = (int)((float)b->img_w * scale), ih;
                 if (iw > w) iw = w;
@@ -195,6 +214,7 @@ static void article_layout(screen *s, app *a)
                 b->w = iw;
                 b->h = ih;
                 b->x = r->col.x + (w - iw) / 2;
+                scale_image(r, a, b);
             } else {
                 b->w = w;
                 b->h = em * 5;
@@ -247,9 +267,11 @@ static void article_reload(screen *s, app *a)
         if (b->src->kind == KS_RT_IMAGE) {
             char *path = content_media_path(app_content(a), b->src->src);
             if (path) {
-                b->img = IMG_LoadTexture(ks_ui_renderer(app_ui(a)), path);
-                if (!b->img) ks_log_warn("article", "'%s': cannot show image %s: %s", r->id, path, IMG_GetError());
-                else SDL_QueryTexture(b->img, NULL, NULL, &b->img_w, &b->img_h);
+                SDL_Surface *raw = IMG_Load(path);
+                b->img_src = raw ? SDL_ConvertSurfaceFormat(raw, SDL_PIXELFORMAT_ARGB8888, 0) : NULL;
+                SDL_FreeSurface(raw);
+                if (!b->img_src) ks_log_warn("article", "'%s': cannot show image %s: %s", r->id, path, IMG_GetError());
+                else b->img_w = b->img_src->w, b->img_h = b->img_src->h;
                 free(path);
             }
             continue;
@@ -306,7 +328,9 @@ static void draw_block(article *r, app *a, size_t i, int base)
                        NULL);
         }
         if (b->img) {
-            ks_ui_texture(ui, b->img, NULL, (SDL_Rect){b->x, y, b->w, ih}, 255);
+            int tw = 0, th = 0;
+            SDL_QueryTexture(b->img, NULL, NULL, &tw, &th);
+            ks_ui_texture(ui, b->img, NULL, (SDL_Rect){b->x, y, tw, th}, 255);
         } else {
             SDL_Rect box = {r->col.x, y, r->col.w, ih};
             ks_ui_round_rect(ui, box, ks_ui_metrics(ui)->radius_px, c->surface_alt);

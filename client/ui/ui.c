@@ -12,6 +12,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "ks/clock.h"
 #include "ks/log.h"
 #include "ks/ui.h"
 
@@ -42,6 +43,9 @@ struct ks_ui {
     SDL_Rect changed[CHANGED_MAX];
     int n_changed;
     SDL_Surface *fb;
+    int warm, warm_over, saved_recording;
+    uint64_t warm_deadline;
+    SDL_Texture *warm_tex; /* 1 px wide, screen high: where warming draws */
 
     int tx, ty;
     SDL_Rect clip[CLIP_MAX];
@@ -76,6 +80,7 @@ void ks_ui_destroy(ks_ui *ui)
 {
     if (!ui) return;
     ks_draw_destroy(ui->draw);
+    if (ui->warm_tex) SDL_DestroyTexture(ui->warm_tex);
     free(ui->hits);
     free(ui->texts);
     free(ui->arena);
@@ -164,28 +169,88 @@ static SDL_Rect cur_clip(const ks_ui *ui)
 
 static void apply_clip(ks_ui *ui)
 {
+    if (ui->warm) { /* drawing into the scratch target: no clip */
+        SDL_RenderSetClipRect(ui->r, NULL);
+        return;
+    }
     SDL_Rect c = cur_clip(ui), out;
     if (!SDL_IntersectRect(&c, &ui->frame, &out)) out = (SDL_Rect){0, 0, 0, 0};
     SDL_RenderSetClipRect(ui->r, &out);
 }
 
+/* Warming draws text into a scratch target one pixel wide and as high as
+ * the screen: the text engine renders every line that would be visible
+ * (it decides by height) into its cache, and the copies land nowhere that
+ * matters. The screen's pixels are never touched. */
+void ks_ui_warm_begin(ks_ui *ui, uint64_t budget_us)
+{
+    int th = 0;
+    if (ui->warm_tex) SDL_QueryTexture(ui->warm_tex, NULL, NULL, NULL, &th);
+    if (ui->warm_tex && th != ui->h) {
+        SDL_DestroyTexture(ui->warm_tex);
+        ui->warm_tex = NULL;
+    }
+    if (!ui->warm_tex && ui->h > 0)
+        ui->warm_tex = SDL_CreateTexture(ui->r, SDL_PIXELFORMAT_ARGB8888, SDL_TEXTUREACCESS_TARGET, 1, ui->h);
+    ui->warm_over = 0;
+    ui->saved_recording = ui->recording;
+    if (!ui->warm_tex || SDL_SetRenderTarget(ui->r, ui->warm_tex) != 0) {
+        ui->warm_over = 1; /* no scratch target: nothing is warmed */
+        ui->warm_deadline = 0;
+    } else {
+        ui->warm_deadline = ks_clock_real_us() + budget_us;
+    }
+    ui->warm = 1;
+    ui->recording = 0;
+    apply_clip(ui);
+}
+
+int ks_ui_warm_end(ks_ui *ui)
+{
+    if (ui->warm_tex) SDL_SetRenderTarget(ui->r, NULL);
+    ui->warm = 0;
+    ui->recording = ui->saved_recording;
+    apply_clip(ui);
+    return ui->warm_over;
+}
+
+int ks_ui_first_pass(const ks_ui *ui) { return ui->in_frame && ui->pass == 0; }
+
+/* In warm mode: may this text be rendered into the cache now? */
+static int warm_text(ks_ui *ui, SDL_Rect r)
+{
+    if (!ks_ui_visible(ui, r)) return 0;
+    if (ks_clock_real_us() >= ui->warm_deadline) {
+        ui->warm_over = 1;
+        return 0;
+    }
+    return 1;
+}
+
 /* --- dirty region -------------------------------------------------------- */
 
-static int touching(SDL_Rect a, SDL_Rect b)
+static long long area(SDL_Rect r) { return (long long)r.w * r.h; }
+
+/* Two dirty rectangles are drawn as one when that wastes little: a strip
+ * beside a strip, a rectangle inside another. A top bar and a column at
+ * the far side stay two passes instead of becoming the whole screen. */
+static int worth_merging(SDL_Rect a, SDL_Rect b)
 {
-    return a.x <= b.x + b.w && b.x <= a.x + a.w && a.y <= b.y + b.h && b.y <= a.y + a.h;
+    int touch = a.x <= b.x + b.w && b.x <= a.x + a.w && a.y <= b.y + b.h && b.y <= a.y + a.h;
+    if (!touch) return 0;
+    return area(rect_union(a, b)) * 4 <= (area(a) + area(b)) * 5;
 }
 
 /* Adds c (window coordinates, already inside the screen) to the list,
- * merging it with rectangles it touches; a full list collapses into one
- * bounding rectangle. */
+ * merging it with rectangles where that wastes little; a full list
+ * collapses into one bounding rectangle. */
 static void add_dirty(ks_ui *ui, SDL_Rect c)
 {
     if (c.w <= 0 || c.h <= 0) return;
     for (;;) {
         int merged = 0;
         for (int i = 0; i < ui->n_dirty; i++) {
-            if (touching(ui->dirty[i], c)) {
+            if (worth_merging(ui->dirty[i], c)) {
                 c = rect_union(ui->dirty[i], c);
                 ui->dirty[i] = ui->dirty[--ui->n_dirty];
                 merged = 1;
@@ -374,6 +439,7 @@ int ks_ui_visible(const ks_ui *ui, SDL_Rect r)
 
 int ks_ui_needs_draw(const ks_ui *ui, SDL_Rect r)
 {
+    if (ui->warm) return 0;
     SDL_Rect c = cur_clip(ui), m = moved(ui, r), a;
     if (!SDL_IntersectRect(&c, &m, &a)) return 0;
     return SDL_HasIntersection(&a, &ui->frame);
@@ -499,7 +565,10 @@ void ks_ui_text(ks_ui *ui, const char *utf8, const ks_text_style *style, int x, 
     if (max_width > 0 && align == KS_ALIGN_CENTER) left = x + (max_width - tw) / 2;
     else if (max_width > 0 && align == KS_ALIGN_RIGHT) left = x + max_width - tw;
     SDL_Rect r = {left, y, tw, th};
-    if (alpha > 0 && ks_ui_needs_draw(ui, r))
+    if (ui->warm) {
+        if (alpha > 0 && warm_text(ui, r))
+            ks_text_draw(ui->text, utf8, style, x + ui->tx, y + ui->ty, max_width, max_lines, align, alpha, NULL, NULL);
+    } else if (alpha > 0 && ks_ui_needs_draw(ui, r))
         ks_text_draw(ui->text, utf8, style, x + ui->tx, y + ui->ty, max_width, max_lines, align, alpha, NULL, NULL);
     if (alpha > 0) record_text(ui, utf8, r);
     if (w) *w = tw;
@@ -534,7 +603,11 @@ void ks_ui_layout(ks_ui *ui, ks_text_layout *l, const char *plain, int x, int y,
 {
     if (!l) return;
     SDL_Rect r = {x, y, ks_text_layout_width(l), ks_text_layout_height(l)};
-    if (alpha > 0 && ks_ui_needs_draw(ui, r)) ks_text_layout_draw(ui->text, l, x + ui->tx, y + ui->ty, alpha);
+    if (ui->warm) {
+        if (alpha > 0 && warm_text(ui, r)) ks_text_layout_draw(ui->text, l, x + ui->tx, y + ui->ty, alpha);
+    } else if (alpha > 0 && ks_ui_needs_draw(ui, r)) {
+        ks_text_layout_draw(ui->text, l, x + ui->tx, y + ui->ty, alpha);
+    }
     if (alpha > 0 && plain && ui->recording) {
         record_links(ui, l, plain, x, y);
         record_text(ui, plain, r);

@@ -119,6 +119,18 @@ int ks_ui_needs_draw(const ks_ui *ui, SDL_Rect r);
 /* 1 when r (translated) is at least partly visible (ignores dirtiness). */
 int ks_ui_visible(const ks_ui *ui, SDL_Rect r);
 
+/* Warming: between ks_ui_warm_begin() and ks_ui_warm_end(), drawing
+ * touches no pixel and records nothing, but text that would be visible
+ * is rendered into the text engine's cache, until budget_us of real time
+ * is spent. A screen sliding in is warmed a little each frame, so its
+ * first visible frame does not pay for rendering all its text at once.
+ * Use inside a frame, in its first pass. ks_ui_warm_end() returns 1 when
+ * the budget ran out before everything was warm. */
+void ks_ui_warm_begin(ks_ui *ui, uint64_t budget_us);
+int ks_ui_warm_end(ks_ui *ui);
+/* 1 during the first pass of a frame. */
+int ks_ui_first_pass(const ks_ui *ui);
+
 /* --- drawing (skipped outside the dirty region) ------------------------- */
 
 void ks_ui_fill(ks_ui *ui, SDL_Rect r, SDL_Color c);
