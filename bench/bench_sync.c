@@ -64,20 +64,22 @@ static void write_content(const char *src, int n, int n_media, const char *tag)
         if (!o) die(name, NULL);
         fprintf(o, "{\"format\":\"kiosk-faq/1\",");
         if (f == 0)
-            fprintf(o, "\"categories\":[{\"id\":\"general\",\"titles\":{\"en\":\"General\",\"zh-Hans\":\"常见问题\"}}],");
+            fprintf(o, "\"categories\":[{\"id\":\"general\",\"titles\":{\"en\":\"General\",\"zh-Hans\":"
+                       "\"常见问题\"}}],");
         fprintf(o, "\"articles\":[");
         for (int i = 0; i < per && id < n; i++, id++) {
             char media[64] = "";
             if (id < n_media) snprintf(media, sizeof media, "\\n\\n![figure](media/m%03d.bin)", id);
             int zh = id % 5 == 0;
-            fprintf(o,
-                    "%s{\"id\":\"q%05d\",\"locale\":\"%s\",\"category\":\"general\",\"title\":\"%s %d\","
-                    "\"body\":\"%s %d. Visit any branch with your ID, or use the app: open Settings, choose "
-                    "Security and follow the steps. Our staff can help you at the counter during opening hours."
-                    "%s%s\",\"questions\":[\"How do I handle case %d?\",\"Problem %d\"],"
-                    "\"keywords\":[\"help\",\"case%d\"]}",
-                    i ? "," : "", id, zh ? "zh-Hans" : "en", zh ? "如何处理问题" : "How to handle case", id,
-                    zh ? "请带身份证到网点办理" : "Answer for case", id, id == 7 ? tag : "", media, id, id, id);
+            fprintf(
+                o,
+                "%s{\"id\":\"q%05d\",\"locale\":\"%s\",\"category\":\"general\",\"title\":\"%s %d\","
+                "\"body\":\"%s %d. Visit any branch with your ID, or use the app: open Settings, choose "
+                "Security and follow the steps. Our staff can help you at the counter during opening hours."
+                "%s%s\",\"questions\":[\"How do I handle case %d?\",\"Problem %d\"],"
+                "\"keywords\":[\"help\",\"case%d\"]}",
+                i ? "," : "", id, zh ? "zh-Hans" : "en", zh ? "如何处理问题" : "How to handle case", id,
+                zh ? "请带身份证到网点办理" : "Answer for case", id, id == 7 ? tag : "", media, id, id, id);
         }
         fprintf(o, "]}\n");
         fclose(o);
@@ -109,7 +111,8 @@ static int free_port(void)
     int s = socket(AF_INET, SOCK_STREAM, 0);
     struct sockaddr_in a = {.sin_family = AF_INET, .sin_addr.s_addr = htonl(INADDR_LOOPBACK)};
     socklen_t l = sizeof a;
-    if (s < 0 || bind(s, (struct sockaddr *)&a, sizeof a) != 0 || getsockname(s, (struct sockaddr *)&a, &l) != 0)
+    if (s < 0 || bind(s, (struct sockaddr *)&a, sizeof a) != 0 ||
+        getsockname(s, (struct sockaddr *)&a, &l) != 0)
         die("free port", NULL);
     close(s);
     return ntohs(a.sin_port);
@@ -143,7 +146,8 @@ static pid_t start_nginx(const char *root, int port, char **access_log)
     }
     for (int i = 0; i < 200; i++) {
         int s = socket(AF_INET, SOCK_STREAM, 0);
-        struct sockaddr_in a = {.sin_family = AF_INET, .sin_port = htons((uint16_t)port),
+        struct sockaddr_in a = {.sin_family = AF_INET,
+                                .sin_port = htons((uint16_t)port),
                                 .sin_addr.s_addr = htonl(INADDR_LOOPBACK)};
         int ok = connect(s, (struct sockaddr *)&a, sizeof a) == 0;
         close(s);
@@ -214,7 +218,8 @@ static run sync_child(const char *data, const char *url, const unsigned char pk[
     return r;
 }
 
-static int64_t build(const char *src, const char *out, const unsigned char sk[64], int64_t version, double *secs)
+static int64_t build(const char *src, const char *out, const unsigned char sk[64], int64_t version,
+                     double *secs)
 {
     ks_bundle_build_opts o = {.version = version};
     ks_bundle_build_stats st = {0};
@@ -229,9 +234,12 @@ int main(int argc, char **argv)
 {
     int articles = 10000, media_mb = 200, keep = 0;
     for (int i = 1; i < argc; i++) {
-        if (strcmp(argv[i], "--articles") == 0 && i + 1 < argc) articles = (int)strtol(argv[++i], NULL, 10);
-        else if (strcmp(argv[i], "--media-mb") == 0 && i + 1 < argc) media_mb = (int)strtol(argv[++i], NULL, 10);
-        else if (strcmp(argv[i], "--keep") == 0) keep = 1;
+        if (strcmp(argv[i], "--articles") == 0 && i + 1 < argc)
+            articles = (int)strtol(argv[++i], NULL, 10);
+        else if (strcmp(argv[i], "--media-mb") == 0 && i + 1 < argc)
+            media_mb = (int)strtol(argv[++i], NULL, 10);
+        else if (strcmp(argv[i], "--keep") == 0)
+            keep = 1;
         else {
             fprintf(stderr, "usage: bench_sync [--articles N] [--media-mb M] [--keep]\n");
             return 2;
@@ -248,7 +256,8 @@ int main(int argc, char **argv)
     char *sec = pth(tmp, "sec.key"), *pub = pth(tmp, "pub.key"), *site = pth(tmp, "site");
     ks_error e = {0};
     unsigned char pk[32], sk[64];
-    if (ks_bundle_keygen(sec, pub, &e) || ks_bundle_read_seckey(sec, sk, &e) || ks_bundle_read_pubkey(pub, pk, &e))
+    if (ks_bundle_keygen(sec, pub, &e) || ks_bundle_read_seckey(sec, sk, &e) ||
+        ks_bundle_read_pubkey(pub, pk, &e))
         die("keys", &e);
     ks_path_mkdirs(site, NULL);
     int port = free_port();
@@ -323,7 +332,8 @@ int main(int argc, char **argv)
         if (n++ < seen - reqs) continue;
         unsigned long long sent = 0, req = 0;
         int status = 0;
-        if (sscanf(line, "%d %llu %llu", &status, &sent, &req) == 3 && !strstr(line, "manifest.json")) other += sent;
+        if (sscanf(line, "%d %llu %llu", &status, &sent, &req) == 3 && !strstr(line, "manifest.json"))
+            other += sent;
     }
     if (f) fclose(f);
     /* The changed article's document, from the signed manifest: what a
@@ -345,8 +355,10 @@ int main(int argc, char **argv)
 
     kill(nginx, SIGTERM);
     waitpid(nginx, NULL, 0);
-    if (!keep) ks_path_remove_tree(tmp, NULL);
-    else printf("kept %s\n", tmp);
+    if (!keep)
+        ks_path_remove_tree(tmp, NULL);
+    else
+        printf("kept %s\n", tmp);
     free(src);
     free(mpath);
     free(data);

@@ -26,14 +26,17 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     ks_error err;
     if (ks_manifest_parse((const char *)data, size, "fuzz", &m, &err) == KS_OK) {
         char rel[96];
-        for (size_t i = 0; i < m->n_files; i++) ks_manifest_file_relpath(&m->files[i], rel, sizeof rel);
+        for (size_t i = 0; i < m->n_files; i++)
+            ks_manifest_file_relpath(&m->files[i], rel, sizeof rel);
         if (m->n_files > m->n_content) (void)ks_manifest_find_media(m, m->files[m->n_content].name);
         ks_manifest_free(m);
         m = NULL;
     }
-    if (ks_manifest_open((const char *)data, size, "fuzz", pk, 1790000000, &m, &err) == KS_OK) ks_manifest_free(m);
+    if (ks_manifest_open((const char *)data, size, "fuzz", pk, 1790000000, &m, &err) == KS_OK)
+        ks_manifest_free(m);
     char *inner = NULL;
     size_t len = 0;
-    if (ks_manifest_envelope_signed((const char *)data, size, "fuzz", &inner, &len, &err) == KS_OK) free(inner);
+    if (ks_manifest_envelope_signed((const char *)data, size, "fuzz", &inner, &len, &err) == KS_OK)
+        free(inner);
     return 0;
 }

@@ -16,7 +16,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     size_t n_media = 0;
     ks_error err;
     if (ks_zendesk_html_to_markup((const char *)data, size, &out, &media, &n_media, &err) == KS_OK) free(out);
-    for (size_t i = 0; i < n_media; i++) free(media[i]);
+    for (size_t i = 0; i < n_media; i++)
+        free(media[i]);
     free(media);
     ks_zendesk_page page = {(const char *)data, size, "fuzz"};
     ks_zendesk_stats st = {0};

@@ -41,6 +41,7 @@ SDL_Surface *app_surface(app *a) { return a->surface; }
 const app_options *app_opts(app *a) { return &a->opt; }
 stats *app_stats(app *a) { return a->stats; }
 int app_high_contrast(app *a) { return a->high_contrast; }
+int app_layout_gen(app *a) { return a->layout_gen; }
 int app_large_text(app *a) { return a->large_text; }
 
 const char *app_tr(app *a, const char *key) { return ks_i18n_get(a->i18n, a->locale, key); }
@@ -579,6 +580,13 @@ int app_frame(app *a)
                  (double)a->pending_us / 1000.0, passes, fr.w, fr.h, fr.x, fr.y);
     a->pending_us = 0;
     stats_frame(a->stats, us);
+    if (a->pending_fullscreen) {
+        a->pending_fullscreen = 0;
+        if (SDL_SetWindowFullscreen(a->win, SDL_WINDOW_FULLSCREEN_DESKTOP) != 0)
+            ks_log_warn("app", "full screen refused (%s): staying a borderless window over the screen", SDL_GetError());
+        ks_ui_invalidate_all(a->ui);
+    }
+
     return 1;
 }
 
@@ -663,13 +671,29 @@ static ks_status open_display(app *a, ks_error *err)
             w = dm.w;
             h = dm.h;
         }
-        flags |= SDL_WINDOW_FULLSCREEN_DESKTOP;
+        /* A borderless window over the whole screen first, true full
+         * screen right after the first frame: asking the window manager
+         * for full screen can make SDL wait ~100 ms for an answer, and the
+         * first frame should not. */
+        flags |= SDL_WINDOW_BORDERLESS;
+        a->pending_fullscreen = 1;
     } else if (!a->opt.windowed) {
         w = a->cfg->window_w;
         h = a->cfg->window_h;
     }
     if (w <= 0 || h <= 0) w = 1280, h = 800;
-    a->win = SDL_CreateWindow("Help", SDL_WINDOWPOS_CENTERED, SDL_WINDOWPOS_CENTERED, w, h, flags);
+    /* SDL's software renderer with our dirty rectangles and pixel moves
+     * by default: it needs no GPU driver, stays small in memory and keeps
+     * frames short even at 4K (docs/PERFORMANCE.md). SDL_RENDER_DRIVER
+     * (e.g. opengl) picks another; the app then redraws whole frames. */
+    if (!SDL_getenv("SDL_RENDER_DRIVER")) {
+        SDL_SetHint(SDL_HINT_RENDER_DRIVER, "software");
+        /* and the window's pixels go to the screen as they are: SDL would
+         * otherwise load OpenGL (100 MB of Mesa) just to upload them */
+        if (!SDL_getenv("SDL_FRAMEBUFFER_ACCELERATION")) SDL_SetHint(SDL_HINT_FRAMEBUFFER_ACCELERATION, "0");
+    }
+    int pos = fullscreen ? 0 : SDL_WINDOWPOS_CENTERED;
+    a->win = SDL_CreateWindow("Help", pos, pos, w, h, flags);
     if (!a->win) return ks_error_set(err, KS_ERR_UNSUPPORTED, "cannot open a %dx%d window: %s", w, h, SDL_GetError());
     a->ren = SDL_CreateRenderer(a->win, -1, 0);
     if (!a->ren) return ks_error_set(err, KS_ERR_UNSUPPORTED, "cannot create a renderer: %s", SDL_GetError());
@@ -684,6 +708,8 @@ static ks_status open_display(app *a, ks_error *err)
     SDL_StartTextInput();
     return KS_OK;
 }
+
+static double since_start(const app *a) { return (double)(ks_clock_real_us() - a->opt.start_us) / 1000.0; }
 
 ks_status app_create(const app_options *opt, app **out, ks_error *err)
 {
@@ -726,8 +752,11 @@ ks_status app_create(const app_options *opt, app **out, ks_error *err)
         st = ks_error_set(err, KS_ERR_UNSUPPORTED, "cannot register an SDL event: %s", SDL_GetError());
         goto fail;
     }
+    ks_log_debug("app", "start-up: SDL ready at %.1f ms", since_start(a));
     if ((st = open_display(a, err)) != KS_OK) goto fail;
+    ks_log_debug("app", "start-up: display ready at %.1f ms", since_start(a));
     if ((st = ks_text_create(a->ren, &a->text, err)) != KS_OK) goto fail;
+    ks_log_debug("app", "start-up: fonts ready at %.1f ms", since_start(a));
 
     if (ks_theme_load_named(a->cfg->assets_dir, a->cfg->theme, &a->theme_base, err) != KS_OK) {
         ks_log_warn("app", "theme '%s': %s; using the built-in theme", a->cfg->theme, err->msg);
@@ -780,7 +809,9 @@ ks_status app_create(const app_options *opt, app **out, ks_error *err)
     }
     app_push(a, home);
     a->last_input = ks_clock_now_ms();
+    ks_log_debug("app", "start-up: home laid out at %.1f ms", since_start(a));
     app_frame(a);
+    ks_log_debug("app", "start-up: first frame at %.1f ms", since_start(a));
     *out = a;
     return KS_OK;
 fail:

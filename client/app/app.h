@@ -63,10 +63,14 @@ typedef struct screen_ops {
 
 struct screen {
     const screen_ops *ops;
-    SDL_Rect area; /* where the screen draws: under the top bar, above the keyboard */
+    SDL_Rect area;  /* where the screen draws: under the top bar, above the keyboard */
+    int layout_gen; /* the app's layout generation it was laid out for (nav.c) */
 };
 
-/* Constructors (screen_*.c). NULL on failure (logged). */
+/* Constructors (screen_*.c). NULL on failure (logged). A constructor
+ * lays its screen out for app_area() and sets layout_gen with
+ * app_layout_gen(), so pushing it does not lay it out again. */
+int app_layout_gen(app *a);
 screen *screen_home_new(app *a);
 screen *screen_category_new(app *a, const char *category_id, const char *title);
 screen *screen_results_new(app *a, const char *query);

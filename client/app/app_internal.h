@@ -43,6 +43,7 @@ struct app {
     SDL_Surface *surface; /* headless target */
     int sw_window;        /* software renderer on a window: present only the dirty rect */
     int full_redraw;      /* GPU renderer: the back buffer is not kept between frames */
+    int pending_fullscreen; /* switch to full screen after the first frame */
     int w, h;
 
     ks_text *text;
@@ -103,6 +104,7 @@ struct app {
     } focus;
 
     int bottom_inset;
+    int layout_gen;    /* bumped when every screen must be laid out again */
     uint64_t last_input;
     int session_dirty; /* something to wipe on idle */
     int running;

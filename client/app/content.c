@@ -23,6 +23,8 @@
 
 #include "content.h"
 
+#define VIEW_QUEUE 64
+
 struct content {
     ks_store *store;
     ks_search *search;
@@ -31,6 +33,14 @@ struct content {
     void *wake_user;
     SDL_Thread *worker;
     int job;           /* JOB_IMPORT or JOB_REINDEX */
+    /* view counts are written by their own thread: a write transaction
+     * waits for the disk (fsync), which the UI thread never does */
+    SDL_Thread *writer;
+    SDL_mutex *lock;
+    SDL_cond *cond;
+    char *views[VIEW_QUEUE];
+    size_t n_views;
+    int stop;
     SDL_atomic_t done; /* the worker finished (successfully or not) */
     int ready;
     char error[KS_ERROR_MSG_MAX];
@@ -143,6 +153,31 @@ static int worker_main(void *arg)
     return 0;
 }
 
+static int writer_main(void *arg)
+{
+    content *c = arg;
+    ks_store *store = NULL;
+    ks_error err = {0};
+    SDL_LockMutex(c->lock);
+    for (;;) {
+        while (!c->stop && c->n_views == 0) SDL_CondWait(c->cond, c->lock);
+        if (c->n_views == 0 && c->stop) break;
+        char *id = c->views[0];
+        memmove(c->views, c->views + 1, (c->n_views - 1) * sizeof c->views[0]);
+        c->n_views--;
+        SDL_UnlockMutex(c->lock);
+        if (!store && ks_store_open(c->data_dir, &store, &err) != KS_OK)
+            ks_log_warn("content", "view counts are off: cannot open the store: %s", err.msg);
+        if (store && ks_store_record_view(store, id, &err) != KS_OK)
+            ks_log_warn("content", "view of '%s' not counted: %s", id, err.msg);
+        free(id);
+        SDL_LockMutex(c->lock);
+    }
+    SDL_UnlockMutex(c->lock);
+    ks_store_close(store);
+    return 0;
+}
+
 static void open_search(content *c)
 {
     ks_error err = {0};
@@ -164,6 +199,12 @@ ks_status content_open(const char *data_dir, const char *assets_dir, void (*wake
     c->wake_user = user;
     if (!c->data_dir || !c->assets_dir) {
         st = ks_error_set(err, KS_ERR_NOMEM, "out of memory");
+        goto fail;
+    }
+    c->lock = SDL_CreateMutex();
+    c->cond = SDL_CreateCond();
+    if (!c->lock || !c->cond || !(c->writer = SDL_CreateThread(writer_main, "ks-views", c))) {
+        st = ks_error_set(err, KS_ERR_NOMEM, "cannot start the view-count thread: %s", SDL_GetError());
         goto fail;
     }
     st = ks_store_open(data_dir, &c->store, err);
@@ -201,6 +242,16 @@ void content_close(content *c)
 {
     if (!c) return;
     if (c->worker) SDL_WaitThread(c->worker, NULL);
+    if (c->writer) {
+        SDL_LockMutex(c->lock);
+        c->stop = 1; /* the queue is written out first */
+        SDL_CondSignal(c->cond);
+        SDL_UnlockMutex(c->lock);
+        SDL_WaitThread(c->writer, NULL);
+    }
+    for (size_t i = 0; i < c->n_views; i++) free(c->views[i]);
+    if (c->cond) SDL_DestroyCond(c->cond);
+    if (c->lock) SDL_DestroyMutex(c->lock);
     ks_search_close(c->search);
     ks_store_close(c->store);
     free(c->data_dir);
@@ -288,9 +339,19 @@ int content_search(content *c, const char *query, const char *locale, size_t lim
 
 void content_record_view(content *c, const char *id)
 {
-    ks_error err = {0};
-    if (ks_store_record_view(c->store, id, &err) != KS_OK)
-        ks_log_warn("content", "view of '%s' not counted: %s", id, err.msg);
+    char *copy = strdup(id);
+    if (!copy) return;
+    SDL_LockMutex(c->lock);
+    if (c->n_views < VIEW_QUEUE) {
+        c->views[c->n_views++] = copy;
+        copy = NULL;
+        SDL_CondSignal(c->cond);
+    }
+    SDL_UnlockMutex(c->lock);
+    if (copy) {
+        ks_log_warn("content", "view of '%s' not counted: %d views already waiting to be written", id, VIEW_QUEUE);
+        free(copy);
+    }
 }
 
 char *content_media_path(content *c, const char *src)

@@ -48,6 +48,8 @@ ks_article *content_article(content *c, const char *id, const char *locale);
 /* 0 on success (fills *out: ks_search_result_free()), -1 on failure. */
 int content_search(content *c, const char *query, const char *locale, size_t limit,
                    ks_search_result *out);
+/* Counts a view of article id: queued for a background thread (a write
+ * waits for the disk); written before content_close() returns. */
 void content_record_view(content *c, const char *id);
 /* The file for a media reference in an article body ("media/x.png"):
  * the live media store first, then the bundled sample media. malloc'ed,

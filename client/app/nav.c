@@ -26,29 +26,38 @@ static void destroy_screen(screen *s)
     if (s && s->ops->destroy) s->ops->destroy(s);
 }
 
+/* Lays s out for the current area, unless nothing changed since it last
+ * was (a screen built for this area is not laid out twice). */
 static void layout_one(app *a, screen *s)
 {
-    s->area = app_area(a);
+    SDL_Rect area = app_area(a);
+    if (s->layout_gen == a->layout_gen && SDL_RectEquals(&s->area, &area)) return;
+    s->area = area;
+    s->layout_gen = a->layout_gen;
     if (s->ops->layout) s->ops->layout(s, a);
 }
 
 void nav_layout_all(app *a)
 {
+    a->layout_gen++;
     for (size_t i = 0; i < a->depth; i++) layout_one(a, a->stack[i]);
     if (a->trans.kind == TRANS_POP && a->trans.from) layout_one(a, a->trans.from);
 }
 
 void nav_reload_all(app *a)
 {
+    a->layout_gen++;
     for (size_t i = 0; i < a->depth; i++) {
         screen *s = a->stack[i];
         s->area = app_area(a);
+        s->layout_gen = a->layout_gen;
         if (s->ops->reload) s->ops->reload(s, a);
         else if (s->ops->layout) s->ops->layout(s, a);
     }
     if (a->trans.kind == TRANS_POP && a->trans.from) {
         screen *s = a->trans.from;
         s->area = app_area(a);
+        s->layout_gen = a->layout_gen;
         if (s->ops->reload) s->ops->reload(s, a);
     }
 }

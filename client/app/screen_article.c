@@ -460,6 +460,7 @@ screen *screen_article_new(app *a, const char *article_id)
         return NULL;
     }
     r->base.area = app_area(a);
+    r->base.layout_gen = app_layout_gen(a);
     article_reload(&r->base, a);
     return &r->base;
 }

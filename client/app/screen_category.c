@@ -199,6 +199,7 @@ screen *screen_category_new(app *a, const char *category_id, const char *title)
         return NULL;
     }
     c->base.area = app_area(a);
+    c->base.layout_gen = app_layout_gen(a);
     category_reload(&c->base, a);
     return &c->base;
 }

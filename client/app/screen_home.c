@@ -249,6 +249,7 @@ screen *screen_home_new(app *a)
         return NULL;
     }
     h->base.area = app_area(a);
+    h->base.layout_gen = app_layout_gen(a);
     home_reload(&h->base, a);
     return &h->base;
 }

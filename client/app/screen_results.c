@@ -503,6 +503,7 @@ screen *screen_results_new(app *a, const char *query)
     r->caret_drawn = 1;
     ks_textfield_set_text(r->field, query ? query : "");
     r->base.area = app_area(a);
+    r->base.layout_gen = app_layout_gen(a);
     search_now(r, a);
     return &r->base;
 }

@@ -70,20 +70,16 @@ static int is_last_codepoint_word(const char *text, size_t len)
     }
 }
 
-ks_status ks_analyze(ks_norm *norm, const char *text, size_t len, size_t max_terms, ks_terms *out,
-                     ks_error *err)
+/* Appends the terms of normalised text s[0..n) to out. variant: only Han
+ * terms, marked as variants (the Latin parts of both wordings are equal). */
+static int tokenize(const char *s, size_t n, size_t max_terms, int variant, ks_terms *out)
 {
-    ks_status st = ks_norm_text(norm, text, len, &out->norm, &out->norm_len, err);
-    if (st != KS_OK) return st;
-    out->ends_in_space = !is_last_codepoint_word(text, len);
-    const char *s = out->norm;
-    size_t n = out->norm_len;
     size_t i = 0;
     uint32_t pos = 0;
     /* The previous Han character of the current run, for pairs. */
     int32_t prev_cp = -1;
     size_t prev_off = 0, prev_len = 0;
-    size_t first_of_last_token = 0;
+    size_t first_of_last_token = out->n;
     int full = 0;
     while (i < n && !full) {
         if (s[i] == ' ') {
@@ -105,6 +101,7 @@ ks_status ks_analyze(ks_norm *norm, const char *text, size_t len, size_t max_ter
             x->len = (uint8_t)k;
             x->kind = KS_TERM_HAN1;
             x->pos = pos;
+            x->variant = (uint8_t)variant;
             if (prev_cp >= 0) {
                 ks_term *y = push(out, max_terms);
                 if (!y) { full = 1; break; }
@@ -113,6 +110,7 @@ ks_status ks_analyze(ks_norm *norm, const char *text, size_t len, size_t max_ter
                 y->len = (uint8_t)(prev_len + (size_t)k);
                 y->kind = KS_TERM_HAN2;
                 y->pos = pos - 1;
+                y->variant = (uint8_t)variant;
                 const char *pa = ks_pinyin_of(prev_cp), *pb = ks_pinyin_of(cp);
                 if (pa && pb) {
                     ks_term *z = push(out, max_terms);
@@ -121,6 +119,7 @@ ks_status ks_analyze(ks_norm *norm, const char *text, size_t len, size_t max_ter
                     z->len = (uint8_t)(w > 0 && w < KS_TERM_MAX ? w : 0);
                     z->kind = KS_TERM_PINYIN;
                     z->pos = pos - 1;
+                    z->variant = (uint8_t)variant;
                     if (!z->len) out->n--;
                 }
             }
@@ -143,10 +142,12 @@ ks_status ks_analyze(ks_norm *norm, const char *text, size_t len, size_t max_ter
         }
         size_t wl = fit(s + start, i - start);
         if (wl == 0) continue;
+        pos++;
+        if (variant) continue;
         first_of_last_token = out->n;
         ks_term *x = push(out, max_terms);
         if (!x) { full = 1; break; }
-        x->pos = pos++;
+        x->pos = pos - 1;
         x->surf_off = (uint32_t)start;
         x->surf_len = (uint8_t)wl;
         if (ks_stem_is_stop(s + start, wl)) {
@@ -163,10 +164,86 @@ ks_status ks_analyze(ks_norm *norm, const char *text, size_t len, size_t max_ter
             x->kind = KS_TERM_WORD;
         }
     }
-    out->n_tokens = pos;
-    if (out->n > 0)
+    if (!variant) {
+        out->n_tokens = pos;
         for (size_t j = first_of_last_token; j < out->n; j++) out->v[j].last = 1;
-    if (full && !(max_terms && out->n >= max_terms)) { /* stopped by memory, not by the cap */
+    }
+    return full;
+}
+
+/* A small set of term strings, to add only the variant terms that the
+ * main wording does not already have. */
+typedef struct tset {
+    uint32_t *slot; /* index + 1 into terms, 0 = empty */
+    size_t n_slots;
+} tset;
+
+static uint64_t term_hash(const char *s, size_t n)
+{
+    uint64_t h = 1469598103934665603ull;
+    for (size_t i = 0; i < n; i++) {
+        h ^= (unsigned char)s[i];
+        h *= 1099511628211ull;
+    }
+    return h;
+}
+
+static int tset_has_or_add(tset *t, const ks_terms *terms, size_t idx)
+{
+    const ks_term *x = &terms->v[idx];
+    size_t i = term_hash(x->s, x->len) & (t->n_slots - 1);
+    while (t->slot[i]) {
+        const ks_term *y = &terms->v[t->slot[i] - 1];
+        if (y->len == x->len && memcmp(y->s, x->s, x->len) == 0) return 1;
+        i = (i + 1) & (t->n_slots - 1);
+    }
+    t->slot[i] = (uint32_t)idx + 1;
+    return 0;
+}
+
+/* Merges the Han terms of the variant wording alt into out. */
+static int add_variant(const char *alt, size_t alt_len, size_t max_terms, ks_terms *out)
+{
+    ks_terms v = {0};
+    int ok = 0;
+    tset set = {0};
+    tokenize(alt, alt_len, 0, 1, &v);
+    if (v.n == 0) {
+        ok = 1;
+        goto out;
+    }
+    set.n_slots = 64;
+    while (set.n_slots < 2 * (out->n + v.n)) set.n_slots *= 2;
+    set.slot = calloc(set.n_slots, sizeof *set.slot);
+    if (!set.slot) goto out;
+    size_t main_n = out->n;
+    for (size_t i = 0; i < main_n; i++) tset_has_or_add(&set, out, i);
+    for (size_t i = 0; i < v.n; i++) {
+        ks_term *x = push(out, max_terms);
+        if (!x) break; /* the cap: a variant is a bonus, not a must */
+        *x = v.v[i];
+        if (tset_has_or_add(&set, out, out->n - 1)) out->n--;
+    }
+    ok = 1;
+out:
+    free(set.slot);
+    ks_terms_free(&v);
+    return ok;
+}
+
+ks_status ks_analyze(ks_norm *norm, const char *text, size_t len, size_t max_terms, ks_terms *out,
+                     ks_error *err)
+{
+    char *alt = NULL;
+    size_t alt_len = 0;
+    ks_status st = ks_norm_text_alt(norm, text, len, &out->norm, &out->norm_len, &alt, &alt_len, err);
+    if (st != KS_OK) return st;
+    out->ends_in_space = !is_last_codepoint_word(text, len);
+    int full = tokenize(out->norm, out->norm_len, max_terms, 0, out);
+    int nomem = full && !(max_terms && out->n >= max_terms);
+    if (!nomem && alt && !(max_terms && out->n >= max_terms)) nomem = !add_variant(alt, alt_len, max_terms, out);
+    free(alt);
+    if (nomem) {
         ks_status rc = ks_error_set(err, KS_ERR_NOMEM, "search: out of memory analysing %zu bytes of text", len);
         ks_terms_free(out);
         return rc;

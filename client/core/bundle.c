@@ -116,11 +116,12 @@ static ks_status read_key(const char *path, unsigned char *key, size_t want, int
     size_t got = 0;
     if (allow_raw && len == want) {
         memcpy(key, data, want);
-    } else if (sodium_base642bin(key, want, data, len, " \t\r\n", &got, NULL, sodium_base64_VARIANT_ORIGINAL) != 0 ||
+    } else if (sodium_base642bin(key, want, data, len, " \t\r\n", &got, NULL,
+                                 sodium_base64_VARIANT_ORIGINAL) != 0 ||
                got != want) {
-        rc = ks_error_set(err, KS_ERR_INVALID, "%s: %s is not a %s (expected one line of base64 for %zu bytes%s)",
-                          what, path, what, want,
-                          want == 32 && len > 60 ? "; is this the secret key file?" : "");
+        rc = ks_error_set(err, KS_ERR_INVALID,
+                          "%s: %s is not a %s (expected one line of base64 for %zu bytes%s)", what, path,
+                          what, want, want == 32 && len > 60 ? "; is this the secret key file?" : "");
     }
     sodium_memzero(data, len);
     free(data);
@@ -148,21 +149,22 @@ ks_status ks_bundle_read_seckey(const char *path, unsigned char sk[64], ks_error
     int same = sodium_memcmp(sk, sk2, 64) == 0;
     sodium_memzero(seed, sizeof seed);
     sodium_memzero(sk2, sizeof sk2);
-    if (!same) return ks_error_set(err, KS_ERR_CORRUPT, "secret key: %s is damaged (its two halves disagree)", path);
+    if (!same)
+        return ks_error_set(err, KS_ERR_CORRUPT, "secret key: %s is damaged (its two halves disagree)", path);
     return KS_OK;
 }
 
 /* ============================================================= building */
 
 typedef struct src_media {
-    char *name;   /* relative to SRC/media */
-    char *path;   /* full path */
+    char *name; /* relative to SRC/media */
+    char *path; /* full path */
     char sha256[KS_SHA256_HEX];
     uint64_t size;
 } src_media;
 
 typedef struct content_doc {
-    char *name;   /* "categories" or "<locale>/<id>" */
+    char *name; /* "categories" or "<locale>/<id>" */
     char *json;
     size_t len;
     char sha256[KS_SHA256_HEX];
@@ -206,11 +208,14 @@ static void build_free(build_ctx *b)
     }
     free(b->docs);
     cJSON_Delete(b->categories);
-    for (size_t i = 0; i < b->n_cat_ids; i++) free(b->cat_ids[i]);
+    for (size_t i = 0; i < b->n_cat_ids; i++)
+        free(b->cat_ids[i]);
     free(b->cat_ids);
-    for (size_t i = 0; i < b->n_art_keys; i++) free(b->art_keys[i]);
+    for (size_t i = 0; i < b->n_art_keys; i++)
+        free(b->art_keys[i]);
     free(b->art_keys);
-    for (size_t i = 0; i < b->n_locales; i++) free(b->locales[i]);
+    for (size_t i = 0; i < b->n_locales; i++)
+        free(b->locales[i]);
     free(b->locales);
 }
 
@@ -235,7 +240,8 @@ static int has_str(char **arr, size_t n, const char *s)
 static ks_status walk_media(build_ctx *b, const char *dir, const char *prefix, int depth, ks_error *err)
 {
     if (depth > MEDIA_WALK_DEPTH)
-        return ks_error_set(err, KS_ERR_INVALID, "%s: folders nested deeper than %d levels", dir, MEDIA_WALK_DEPTH);
+        return ks_error_set(err, KS_ERR_INVALID, "%s: folders nested deeper than %d levels", dir,
+                            MEDIA_WALK_DEPTH);
     DIR *d = opendir(dir);
     if (!d) return ks_error_set(err, KS_ERR_IO, "cannot list %s: %s", dir, strerror(errno));
     ks_status rc = KS_OK;
@@ -256,12 +262,17 @@ static ks_status walk_media(build_ctx *b, const char *dir, const char *prefix, i
                 rc = walk_media(b, path, name, depth + 1, err);
             } else if (S_ISREG(st.st_mode)) {
                 if (!ks_path_is_safe_relative(name) || strlen(name) > KS_MANIFEST_MAX_NAME) {
-                    rc = ks_error_set(err, KS_ERR_INVALID, "%s: the name 'media/%s' cannot be published", path, name);
+                    rc = ks_error_set(err, KS_ERR_INVALID, "%s: the name 'media/%s' cannot be published",
+                                      path, name);
                 } else if (b->n_media == b->cap_media) {
                     size_t nc = b->cap_media ? b->cap_media * 2 : 32;
                     src_media *nm = realloc(b->media, nc * sizeof *nm);
-                    if (!nm) rc = ks_error_set(err, KS_ERR_NOMEM, "out of memory");
-                    else { b->media = nm; b->cap_media = nc; }
+                    if (!nm)
+                        rc = ks_error_set(err, KS_ERR_NOMEM, "out of memory");
+                    else {
+                        b->media = nm;
+                        b->cap_media = nc;
+                    }
                 }
                 if (rc == KS_OK) {
                     src_media *m = &b->media[b->n_media++];
@@ -302,8 +313,8 @@ static ks_status check_body_media(const build_ctx *b, const char *file, const ch
         name[n] = '\0';
         if (!media_known(b, name))
             return ks_error_set(err, KS_ERR_NOT_FOUND,
-                                "%s: article '%s' (%s): body cites media/%s, which is not in %s/media/", file, id,
-                                locale, name, b->src_dir);
+                                "%s: article '%s' (%s): body cites media/%s, which is not in %s/media/", file,
+                                id, locale, name, b->src_dir);
     }
     return KS_OK;
 }
@@ -361,7 +372,10 @@ static ks_status split_file(build_ctx *b, const char *file, const char *json, si
         }
         if ((rc = push_str(&b->cat_ids, &b->n_cat_ids, id->valuestring, err))) goto out;
         cJSON *dup = cJSON_Duplicate(c, 1);
-        if (!dup) { rc = ks_error_set(err, KS_ERR_NOMEM, "out of memory"); goto out; }
+        if (!dup) {
+            rc = ks_error_set(err, KS_ERR_NOMEM, "out of memory");
+            goto out;
+        }
         if (!cJSON_HasObjectItem(dup, "position")) cJSON_AddNumberToObject(dup, "position", pos);
         cJSON_AddItemToArray(b->categories, dup);
         pos++;
@@ -374,17 +388,21 @@ static ks_status split_file(build_ctx *b, const char *file, const char *json, si
         const cJSON *loc = cJSON_GetObjectItemCaseSensitive(a, "locale");
         const cJSON *body = cJSON_GetObjectItemCaseSensitive(a, "body");
         char canon[KS_LOCALE_MAX];
-        if (!cJSON_IsString(id) || !cJSON_IsString(loc) || ks_locale_canonical(loc->valuestring, canon) != 0) {
+        if (!cJSON_IsString(id) || !cJSON_IsString(loc) ||
+            ks_locale_canonical(loc->valuestring, canon) != 0) {
             rc = ks_error_set(err, KS_ERR_INVALID, "%s: article %d has no usable id or locale", file, pos);
             goto out;
         }
         size_t klen = strlen(id->valuestring) + strlen(canon) + 2;
         char *key = malloc(klen);
-        if (!key) { rc = ks_error_set(err, KS_ERR_NOMEM, "out of memory"); goto out; }
+        if (!key) {
+            rc = ks_error_set(err, KS_ERR_NOMEM, "out of memory");
+            goto out;
+        }
         snprintf(key, klen, "%s/%s", canon, id->valuestring);
         if (has_str(b->art_keys, b->n_art_keys, key)) {
-            rc = ks_error_set(err, KS_ERR_INVALID, "%s: article '%s' (%s) is also defined in another file", file,
-                              id->valuestring, canon);
+            rc = ks_error_set(err, KS_ERR_INVALID, "%s: article '%s' (%s) is also defined in another file",
+                              file, id->valuestring, canon);
             free(key);
             goto out;
         }
@@ -393,7 +411,8 @@ static ks_status split_file(build_ctx *b, const char *file, const char *json, si
             free(key);
             goto out;
         }
-        if (!has_str(b->locales, b->n_locales, canon) && (rc = push_str(&b->locales, &b->n_locales, canon, err))) {
+        if (!has_str(b->locales, b->n_locales, canon) &&
+            (rc = push_str(&b->locales, &b->n_locales, canon, err))) {
             free(key);
             goto out;
         }
@@ -434,10 +453,16 @@ static ks_status publish_media(build_ctx *b, src_media *m, const char *media_dir
     char *final = NULL;
     int in = -1, out = -1;
     uint64_t total = 0;
-    if (!buf || !tmp) { rc = ks_error_set(err, KS_ERR_NOMEM, "out of memory"); goto out; }
+    if (!buf || !tmp) {
+        rc = ks_error_set(err, KS_ERR_NOMEM, "out of memory");
+        goto out;
+    }
     snprintf(tmp, tlen, "%s/.tmp.XXXXXX", media_dir);
     in = open(m->path, O_RDONLY | O_CLOEXEC);
-    if (in < 0) { rc = ks_error_set(err, KS_ERR_IO, "cannot open %s: %s", m->path, strerror(errno)); goto out; }
+    if (in < 0) {
+        rc = ks_error_set(err, KS_ERR_IO, "cannot open %s: %s", m->path, strerror(errno));
+        goto out;
+    }
     out = mkstemp(tmp);
     if (out < 0) {
         rc = ks_error_set(err, KS_ERR_IO, "cannot create %s: %s", tmp, strerror(errno));
@@ -449,7 +474,10 @@ static ks_status publish_media(build_ctx *b, src_media *m, const char *media_dir
     for (;;) {
         ssize_t n = read(in, buf, CHUNK);
         if (n < 0 && errno == EINTR) continue;
-        if (n < 0) { rc = ks_error_set(err, KS_ERR_IO, "cannot read %s: %s", m->path, strerror(errno)); goto out; }
+        if (n < 0) {
+            rc = ks_error_set(err, KS_ERR_IO, "cannot read %s: %s", m->path, strerror(errno));
+            goto out;
+        }
         if (n == 0) break;
         crypto_hash_sha256_update(&st, buf, (size_t)n);
         if (write(out, buf, (size_t)n) != n) {
@@ -460,8 +488,8 @@ static ks_status publish_media(build_ctx *b, src_media *m, const char *media_dir
         total += (uint64_t)n;
     }
     if (total > KS_MANIFEST_MAX_FILE_SIZE) {
-        rc = ks_error_set(err, KS_ERR_TOO_LARGE, "%s: larger than the %llu-byte limit for one media file", m->path,
-                          (unsigned long long)KS_MANIFEST_MAX_FILE_SIZE);
+        rc = ks_error_set(err, KS_ERR_TOO_LARGE, "%s: larger than the %llu-byte limit for one media file",
+                          m->path, (unsigned long long)KS_MANIFEST_MAX_FILE_SIZE);
         goto out;
     }
     unsigned char h[crypto_hash_sha256_BYTES];
@@ -469,7 +497,10 @@ static ks_status publish_media(build_ctx *b, src_media *m, const char *media_dir
     sodium_bin2hex(m->sha256, sizeof m->sha256, h, sizeof h);
     m->size = total;
     final = ks_path_join(media_dir, m->sha256);
-    if (!final) { rc = ks_error_set(err, KS_ERR_NOMEM, "out of memory"); goto out; }
+    if (!final) {
+        rc = ks_error_set(err, KS_ERR_NOMEM, "out of memory");
+        goto out;
+    }
     uint64_t have = 0;
     if (ks_file_size(final, &have, NULL) == KS_OK && have == total) goto out; /* already published */
     /* Bundles are public, signed data: any static server must read them.
@@ -502,7 +533,10 @@ static ks_status write_public(const char *dir, const char *name, const char *dat
     size_t tlen = strlen(dir) + 32;
     char *tmp = malloc(tlen);
     int fd = -1;
-    if (!final || !tmp) { rc = ks_error_set(err, KS_ERR_NOMEM, "out of memory"); goto out; }
+    if (!final || !tmp) {
+        rc = ks_error_set(err, KS_ERR_NOMEM, "out of memory");
+        goto out;
+    }
     snprintf(tmp, tlen, "%s/.tmp.XXXXXX", dir);
     fd = mkstemp(tmp);
     if (fd < 0) {
@@ -565,14 +599,19 @@ static int64_t existing_version(const char *out_dir)
 static ks_status list_sources(const char *src_dir, char ***out, size_t *n, ks_error *err)
 {
     DIR *d = opendir(src_dir);
-    if (!d) return ks_error_set(err, KS_ERR_NOT_FOUND, "cannot open the source folder %s: %s", src_dir, strerror(errno));
+    if (!d)
+        return ks_error_set(err, KS_ERR_NOT_FOUND, "cannot open the source folder %s: %s", src_dir,
+                            strerror(errno));
     ks_status rc = KS_OK;
     struct dirent *e;
     while (rc == KS_OK && (e = readdir(d)) != NULL) {
         size_t l = strlen(e->d_name);
         if (e->d_name[0] == '.' || l < 6 || strcmp(e->d_name + l - 5, ".json") != 0) continue;
         char *p = ks_path_join(src_dir, e->d_name);
-        if (!p) { rc = ks_error_set(err, KS_ERR_NOMEM, "out of memory"); break; }
+        if (!p) {
+            rc = ks_error_set(err, KS_ERR_NOMEM, "out of memory");
+            break;
+        }
         if (!ks_path_is_dir(p)) rc = push_str(out, n, p, err);
         free(p);
     }
@@ -642,7 +681,10 @@ ks_status ks_bundle_build(const char *src_dir, const char *out_dir, const unsign
      * what the import defines. */
     if (cJSON_GetArraySize(b.categories) > 0) {
         cJSON *doc = cJSON_CreateObject();
-        if (!doc) { rc = ks_error_set(err, KS_ERR_NOMEM, "out of memory"); goto out; }
+        if (!doc) {
+            rc = ks_error_set(err, KS_ERR_NOMEM, "out of memory");
+            goto out;
+        }
         cJSON_AddStringToObject(doc, "format", "kiosk-faq/1");
         cJSON_AddItemToObject(doc, "categories", b.categories);
         b.categories = NULL;
@@ -694,7 +736,8 @@ ks_status ks_bundle_build(const char *src_dir, const char *out_dir, const unsign
         goto out;
     }
     if (b.n_locales) qsort(b.locales, b.n_locales, sizeof *b.locales, cmp_str);
-    for (size_t i = 0; i < b.n_locales; i++) cJSON_AddItemToArray(locs, cJSON_CreateString(b.locales[i]));
+    for (size_t i = 0; i < b.n_locales; i++)
+        cJSON_AddItemToArray(locs, cJSON_CreateString(b.locales[i]));
     for (size_t i = 0; i < b.n_docs; i++) {
         cJSON *f = cJSON_CreateObject();
         cJSON_AddStringToObject(f, "name", b.docs[i].name);
@@ -717,7 +760,10 @@ ks_status ks_bundle_build(const char *src_dir, const char *out_dir, const unsign
     cJSON_AddItemToObject(inner, "content", content);
     cJSON_AddItemToObject(inner, "media", media);
     inner_text = cJSON_PrintUnformatted(inner);
-    if (!inner_text) { rc = ks_error_set(err, KS_ERR_NOMEM, "out of memory"); goto out; }
+    if (!inner_text) {
+        rc = ks_error_set(err, KS_ERR_NOMEM, "out of memory");
+        goto out;
+    }
     size_t inner_len = strlen(inner_text);
     /* The builder checks its own output with the kiosk's parser. */
     if ((rc = ks_manifest_parse(inner_text, inner_len, "built manifest", &check, err))) goto out;
@@ -744,11 +790,15 @@ ks_status ks_bundle_build(const char *src_dir, const char *out_dir, const unsign
     cJSON_AddStringToObject(env, "signed", inner_text);
     cJSON_AddItemToObject(env, "signatures", sigs);
     envelope_text = cJSON_Print(env);
-    if (!envelope_text) { rc = ks_error_set(err, KS_ERR_NOMEM, "out of memory"); goto out; }
+    if (!envelope_text) {
+        rc = ks_error_set(err, KS_ERR_NOMEM, "out of memory");
+        goto out;
+    }
     size_t env_len = strlen(envelope_text);
     if (env_len > KS_MANIFEST_MAX_BYTES) {
-        rc = ks_error_set(err, KS_ERR_TOO_LARGE, "the manifest would be %zu bytes, over the %u-byte limit kiosks accept",
-                          env_len, KS_MANIFEST_MAX_BYTES);
+        rc = ks_error_set(err, KS_ERR_TOO_LARGE,
+                          "the manifest would be %zu bytes, over the %u-byte limit kiosks accept", env_len,
+                          KS_MANIFEST_MAX_BYTES);
         goto out;
     }
     struct stat before;
@@ -771,7 +821,8 @@ ks_status ks_bundle_build(const char *src_dir, const char *out_dir, const unsign
                 (long long)opts->version, out_dir, st.articles, st.categories, st.media, keyid);
     if (stats) *stats = st;
 out:
-    for (size_t i = 0; i < n_files; i++) free(files[i]);
+    for (size_t i = 0; i < n_files; i++)
+        free(files[i]);
     free(files);
     build_free(&b);
     cJSON_Delete(inner);
@@ -794,7 +845,8 @@ static ks_status read_manifest_file(const char *dir, char **data, size_t *len, c
     if (!path) return ks_error_set(err, KS_ERR_NOMEM, "out of memory");
     ks_status rc = ks_file_read_all(path, KS_MANIFEST_MAX_BYTES, data, len, err);
     if (rc == KS_ERR_NOT_FOUND)
-        rc = ks_error_set(err, KS_ERR_NOT_FOUND, "%s: no %s here: not a bundle folder", dir, KS_BUNDLE_MANIFEST);
+        rc = ks_error_set(err, KS_ERR_NOT_FOUND, "%s: no %s here: not a bundle folder", dir,
+                          KS_BUNDLE_MANIFEST);
     if (rc) {
         free(path);
         return rc;
@@ -810,22 +862,29 @@ static ks_status check_file(const char *path, const ks_manifest_file *f, ks_erro
     unsigned char *buf = NULL;
     int fd = open(path, O_RDONLY | O_CLOEXEC);
     if (fd < 0)
-        return ks_error_set(err, errno == ENOENT ? KS_ERR_NOT_FOUND : KS_ERR_IO, "%s '%s': %s is missing (%s)",
-                            f->kind == KS_MANIFEST_CONTENT ? "content" : "media", f->name, path, strerror(errno));
+        return ks_error_set(
+            err, errno == ENOENT ? KS_ERR_NOT_FOUND : KS_ERR_IO, "%s '%s': %s is missing (%s)",
+            f->kind == KS_MANIFEST_CONTENT ? "content" : "media", f->name, path, strerror(errno));
     buf = malloc(CHUNK);
-    if (!buf) { rc = ks_error_set(err, KS_ERR_NOMEM, "out of memory"); goto out; }
+    if (!buf) {
+        rc = ks_error_set(err, KS_ERR_NOMEM, "out of memory");
+        goto out;
+    }
     crypto_hash_sha256_state st;
     crypto_hash_sha256_init(&st);
     uint64_t total = 0;
     for (;;) {
         ssize_t n = read(fd, buf, CHUNK);
         if (n < 0 && errno == EINTR) continue;
-        if (n < 0) { rc = ks_error_set(err, KS_ERR_IO, "cannot read %s: %s", path, strerror(errno)); goto out; }
+        if (n < 0) {
+            rc = ks_error_set(err, KS_ERR_IO, "cannot read %s: %s", path, strerror(errno));
+            goto out;
+        }
         if (n == 0) break;
         total += (uint64_t)n;
         if (total > f->size) {
-            rc = ks_error_set(err, KS_ERR_SECURITY, "%s: longer than the %llu bytes the manifest declares", path,
-                              (unsigned long long)f->size);
+            rc = ks_error_set(err, KS_ERR_SECURITY, "%s: longer than the %llu bytes the manifest declares",
+                              path, (unsigned long long)f->size);
             goto out;
         }
         crypto_hash_sha256_update(&st, buf, (size_t)n);
@@ -863,7 +922,10 @@ ks_status ks_bundle_verify_dir(const char *dir, const unsigned char pk[32], int6
         char rel[96];
         ks_manifest_file_relpath(f, rel, sizeof rel);
         char *p = ks_path_join(dir, rel);
-        if (!p) { rc = ks_error_set(err, KS_ERR_NOMEM, "out of memory"); break; }
+        if (!p) {
+            rc = ks_error_set(err, KS_ERR_NOMEM, "out of memory");
+            break;
+        }
         rc = check_file(p, f, err);
         if (rc == KS_OK && f->kind == KS_MANIFEST_CONTENT) {
             char *json = NULL;
@@ -889,15 +951,14 @@ out:
 
 /* ======================================================== install state */
 
-static const char state_sql[] =
-    "CREATE TABLE IF NOT EXISTS bundle_state("
-    " id INTEGER PRIMARY KEY CHECK(id = 1),"
-    " version INTEGER NOT NULL,"
-    " digest TEXT NOT NULL,"
-    " keyid TEXT NOT NULL,"
-    " created INTEGER NOT NULL,"
-    " expires INTEGER NOT NULL,"
-    " installed_at INTEGER NOT NULL);";
+static const char state_sql[] = "CREATE TABLE IF NOT EXISTS bundle_state("
+                                " id INTEGER PRIMARY KEY CHECK(id = 1),"
+                                " version INTEGER NOT NULL,"
+                                " digest TEXT NOT NULL,"
+                                " keyid TEXT NOT NULL,"
+                                " created INTEGER NOT NULL,"
+                                " expires INTEGER NOT NULL,"
+                                " installed_at INTEGER NOT NULL);";
 
 ks_status ks_bundle_installed(ks_store *store, int64_t *version, char digest[KS_SHA256_HEX], ks_error *err)
 {
@@ -908,8 +969,8 @@ ks_status ks_bundle_installed(ks_store *store, int64_t *version, char digest[KS_
     *version = v;
     digest[0] = '\0';
     sqlite3_stmt *q = NULL;
-    if (sqlite3_prepare_v2(db, "SELECT digest FROM bundle_state WHERE id = 1 AND version = ?", -1, &q, NULL) ==
-        SQLITE_OK) {
+    if (sqlite3_prepare_v2(db, "SELECT digest FROM bundle_state WHERE id = 1 AND version = ?", -1, &q,
+                           NULL) == SQLITE_OK) {
         sqlite3_bind_int64(q, 1, v);
         if (sqlite3_step(q) == SQLITE_ROW) {
             const char *d = (const char *)sqlite3_column_text(q, 0);
@@ -962,10 +1023,11 @@ ks_status ks_bundle_check_space(const char *dir, uint64_t needed, ks_error *err)
     ks_status rc = ks_file_free_space(dir, &avail, err);
     if (rc) return rc;
     if (needed > avail || avail - needed < reserve)
-        return ks_error_set(err, KS_ERR_NOSPACE,
-                            "not enough free disk space in %s: the update needs %.1f MB and %.1f MB must stay "
-                            "free (KS_DISK_RESERVE_MB), but only %.1f MB are free",
-                            dir, needed / 1048576.0, reserve / 1048576.0, avail / 1048576.0);
+        return ks_error_set(
+            err, KS_ERR_NOSPACE,
+            "not enough free disk space in %s: the update needs %.1f MB and %.1f MB must stay "
+            "free (KS_DISK_RESERVE_MB), but only %.1f MB are free",
+            dir, needed / 1048576.0, reserve / 1048576.0, avail / 1048576.0);
     return KS_OK;
 }
 
@@ -982,10 +1044,11 @@ static ks_status on_before_commit(sqlite3 *db, void *user, ks_error *err)
     if (rc) return rc;
     sqlite3_stmt *st = NULL;
     if (sqlite3_exec(db, state_sql, NULL, NULL, NULL) != SQLITE_OK ||
-        sqlite3_prepare_v2(db,
-                           "INSERT OR REPLACE INTO bundle_state(id, version, digest, keyid, created, expires, "
-                           "installed_at) VALUES(1, ?, ?, ?, ?, ?, ?)",
-                           -1, &st, NULL) != SQLITE_OK)
+        sqlite3_prepare_v2(
+            db,
+            "INSERT OR REPLACE INTO bundle_state(id, version, digest, keyid, created, expires, "
+            "installed_at) VALUES(1, ?, ?, ?, ?, ?, ?)",
+            -1, &st, NULL) != SQLITE_OK)
         return ks_error_set(err, KS_ERR_DB, "cannot record the installed bundle: %s", sqlite3_errmsg(db));
     sqlite3_bind_int64(st, 1, c->m->version);
     sqlite3_bind_text(st, 2, c->m->digest, -1, SQLITE_STATIC);
@@ -1001,8 +1064,8 @@ static ks_status on_before_commit(sqlite3 *db, void *user, ks_error *err)
     return KS_OK;
 }
 
-ks_status ks_bundle_apply(ks_store *store, ks_mediastore *ms, const ks_manifest *m, ks_bundle_apply_stats *stats,
-                          ks_error *err)
+ks_status ks_bundle_apply(ks_store *store, ks_mediastore *ms, const ks_manifest *m,
+                          ks_bundle_apply_stats *stats, ks_error *err)
 {
     int same = 0;
     ks_status rc = ks_bundle_check_newer(store, m, &same, err);
@@ -1047,8 +1110,8 @@ ks_status ks_bundle_apply(ks_store *store, ks_mediastore *ms, const ks_manifest 
     }
     st.articles = is.articles;
     st.categories = is.categories;
-    ks_log_info("bundle", "version %lld installed: %zu articles, %zu categories, %zu files", (long long)m->version,
-                is.articles, is.categories, m->n_files);
+    ks_log_info("bundle", "version %lld installed: %zu articles, %zu categories, %zu files",
+                (long long)m->version, is.articles, is.categories, m->n_files);
 gc:
     /* After the switch: a failed or interrupted clean-up only leaves
      * garbage the next one removes. */
@@ -1058,7 +1121,8 @@ gc:
     }
     if (stats) *stats = st;
 out:
-    for (size_t i = 0; i < n; i++) ks_faq_free(faqs[i]);
+    for (size_t i = 0; i < n; i++)
+        ks_faq_free(faqs[i]);
     free(faqs);
     return rc;
 }
@@ -1066,8 +1130,8 @@ out:
 /* Reads the content documents the store lacks from a bundle folder and
  * stores them, checked, in batches of a few hundred. */
 #define DOC_BATCH 256
-static ks_status copy_docs(ks_mediastore *ms, const ks_manifest *m, const char *dir, ks_bundle_import_stats *st,
-                           ks_error *err)
+static ks_status copy_docs(ks_mediastore *ms, const ks_manifest *m, const char *dir,
+                           ks_bundle_import_stats *st, ks_error *err)
 {
     ks_status rc = KS_OK;
     ks_mediastore_doc batch[DOC_BATCH];
@@ -1076,7 +1140,8 @@ static ks_status copy_docs(ks_mediastore *ms, const ks_manifest *m, const char *
     for (size_t i = 0; i <= m->n_content; i++) {
         if (n == DOC_BATCH || (i == m->n_content && n)) {
             rc = ks_mediastore_put_docs(ms, batch, n, err);
-            for (size_t k = 0; k < n; k++) free(bufs[k]);
+            for (size_t k = 0; k < n; k++)
+                free(bufs[k]);
             n = 0;
             if (rc) return rc;
         }
@@ -1087,7 +1152,10 @@ static ks_status copy_docs(ks_mediastore *ms, const ks_manifest *m, const char *
         ks_manifest_file_relpath(f, rel, sizeof rel);
         char *p = ks_path_join(dir, rel);
         size_t len = 0;
-        if (!p) { rc = ks_error_set(err, KS_ERR_NOMEM, "out of memory"); break; }
+        if (!p) {
+            rc = ks_error_set(err, KS_ERR_NOMEM, "out of memory");
+            break;
+        }
         /* One byte over the declared size is enough to call it too long. */
         rc = ks_file_read_all(p, (size_t)f->size + 1, &bufs[n], &len, err);
         free(p);
@@ -1101,7 +1169,8 @@ static ks_status copy_docs(ks_mediastore *ms, const ks_manifest *m, const char *
         st->files_copied++;
         st->bytes_copied += f->size;
     }
-    for (size_t k = 0; k < n; k++) free(bufs[k]);
+    for (size_t k = 0; k < n; k++)
+        free(bufs[k]);
     return rc;
 }
 
@@ -1120,8 +1189,8 @@ ks_status ks_bundle_import_dir(ks_store *store, const char *dir, const unsigned 
 
     rc = ks_lock_acquire(data_dir, "sync", &lock, err);
     if (rc == KS_ERR_BUSY) {
-        rc = ks_error_set(err, KS_ERR_BUSY, "a sync or another import is running on %s: try again when it ends",
-                          data_dir);
+        rc = ks_error_set(err, KS_ERR_BUSY,
+                          "a sync or another import is running on %s: try again when it ends", data_dir);
     }
     if (rc) goto out;
     if ((rc = read_manifest_file(dir, &data, &len, &mpath, err))) goto out;
@@ -1142,12 +1211,15 @@ ks_status ks_bundle_import_dir(ks_store *store, const char *dir, const unsigned 
         ks_manifest_file_relpath(f, rel, sizeof rel);
         char *p = ks_path_join(dir, rel);
         uint64_t size = 0;
-        if (!p) { rc = ks_error_set(err, KS_ERR_NOMEM, "out of memory"); goto out; }
+        if (!p) {
+            rc = ks_error_set(err, KS_ERR_NOMEM, "out of memory");
+            goto out;
+        }
         ks_status s = ks_file_size(p, &size, NULL);
         free(p);
         if (s != KS_OK) {
-            rc = ks_error_set(err, KS_ERR_NOT_FOUND, "%s: %s '%s' (%s) is missing: the bundle is incomplete", dir,
-                              f->kind == KS_MANIFEST_CONTENT ? "content" : "media", f->name, rel);
+            rc = ks_error_set(err, KS_ERR_NOT_FOUND, "%s: %s '%s' (%s) is missing: the bundle is incomplete",
+                              dir, f->kind == KS_MANIFEST_CONTENT ? "content" : "media", f->name, rel);
             goto out;
         }
         if (size != f->size) {
@@ -1155,8 +1227,10 @@ ks_status ks_bundle_import_dir(ks_store *store, const char *dir, const unsigned 
                               (unsigned long long)size, (unsigned long long)f->size);
             goto out;
         }
-        if (f->kind == KS_MANIFEST_CONTENT) content_bytes += f->size;
-        else if (!ks_mediastore_has(ms, f->sha256, f->size)) needed += f->size;
+        if (f->kind == KS_MANIFEST_CONTENT)
+            content_bytes += f->size;
+        else if (!ks_mediastore_has(ms, f->sha256, f->size))
+            needed += f->size;
     }
     /* The database grows by roughly four times the content text (the
      * documents, rows, search index, WAL) during the switch. */
@@ -1168,7 +1242,10 @@ ks_status ks_bundle_import_dir(ks_store *store, const char *dir, const unsigned 
         char rel[96];
         ks_manifest_file_relpath(f, rel, sizeof rel);
         char *p = ks_path_join(dir, rel);
-        if (!p) { rc = ks_error_set(err, KS_ERR_NOMEM, "out of memory"); goto out; }
+        if (!p) {
+            rc = ks_error_set(err, KS_ERR_NOMEM, "out of memory");
+            goto out;
+        }
         rc = ks_mediastore_add_file(ms, p, f->sha256, f->size, f->name, err);
         free(p);
         if (rc) goto out;
@@ -1179,7 +1256,8 @@ ks_status ks_bundle_import_dir(ks_store *store, const char *dir, const unsigned 
     rc = ks_bundle_apply(store, ms, m, &st.apply, err);
 out:
     if (rc == KS_OK && stats) *stats = st;
-    if (rc && rc != KS_ERR_BUSY) ks_log_error("bundle", "import from %s refused: %s", dir, err ? err->msg : "");
+    if (rc && rc != KS_ERR_BUSY)
+        ks_log_error("bundle", "import from %s refused: %s", dir, err ? err->msg : "");
     ks_manifest_free(m);
     ks_mediastore_close(ms);
     free(data);

@@ -71,9 +71,11 @@ static int get_time(const cJSON *obj, const char *key, int64_t *out)
 void ks_manifest_free(ks_manifest *m)
 {
     if (!m) return;
-    for (size_t i = 0; i < m->n_locales; i++) free(m->locales[i]);
+    for (size_t i = 0; i < m->n_locales; i++)
+        free(m->locales[i]);
     free(m->locales);
-    for (size_t i = 0; i < m->n_files; i++) free(m->files[i].name);
+    for (size_t i = 0; i < m->n_files; i++)
+        free(m->files[i].name);
     free(m->files);
     free(m);
 }
@@ -111,12 +113,12 @@ static ks_status parse_files(const cJSON *root, const char *key, ks_manifest_kin
         const cJSON *sha = cJSON_GetObjectItemCaseSensitive(e, "sha256");
         const cJSON *size = cJSON_GetObjectItemCaseSensitive(e, "size");
         if (!cJSON_IsString(name) || !name->valuestring[0])
-            return ks_error_set(err, KS_ERR_INVALID, "%s: %s[%d]: 'name' must be a non-empty string",
-                                source, key, idx);
+            return ks_error_set(err, KS_ERR_INVALID, "%s: %s[%d]: 'name' must be a non-empty string", source,
+                                key, idx);
         const char *nm = name->valuestring;
         if (strlen(nm) > KS_MANIFEST_MAX_NAME)
-            return ks_error_set(err, KS_ERR_INVALID, "%s: %s[%d]: name is longer than %d bytes", source,
-                                key, idx, KS_MANIFEST_MAX_NAME);
+            return ks_error_set(err, KS_ERR_INVALID, "%s: %s[%d]: name is longer than %d bytes", source, key,
+                                idx, KS_MANIFEST_MAX_NAME);
         /* Names never become paths on the kiosk (files are stored by hash),
          * but a name that could escape a directory is refused outright: it
          * is the mark of a hostile or broken publisher. */
@@ -126,13 +128,12 @@ static ks_status parse_files(const cJSON *root, const char *key, ks_manifest_kin
                                 "folder (refused)",
                                 source, key, idx, nm);
         if (!cJSON_IsString(sha) || !is_sha256_hex(sha->valuestring))
-            return ks_error_set(err, KS_ERR_INVALID,
-                                "%s: %s '%s': 'sha256' must be 64 lowercase hex digits", source, key, nm);
+            return ks_error_set(err, KS_ERR_INVALID, "%s: %s '%s': 'sha256' must be 64 lowercase hex digits",
+                                source, key, nm);
         int64_t sz;
         if (!get_int(size, 0, (double)KS_MANIFEST_MAX_FILE_SIZE, &sz))
-            return ks_error_set(err, KS_ERR_INVALID,
-                                "%s: %s '%s': 'size' must be an integer from 0 to %llu", source, key, nm,
-                                (unsigned long long)KS_MANIFEST_MAX_FILE_SIZE);
+            return ks_error_set(err, KS_ERR_INVALID, "%s: %s '%s': 'size' must be an integer from 0 to %llu",
+                                source, key, nm, (unsigned long long)KS_MANIFEST_MAX_FILE_SIZE);
         ks_manifest_file *f = &m->files[m->n_files];
         f->kind = kind;
         f->name = dup_str(nm);
@@ -154,8 +155,8 @@ ks_status ks_manifest_parse(const char *json, size_t len, const char *source, ks
     const ks_manifest_file **sorted = NULL;
     if (!source) source = "manifest";
     if (len > KS_MANIFEST_MAX_BYTES)
-        return ks_error_set(err, KS_ERR_TOO_LARGE, "%s: manifest is %zu bytes, over the limit of %u",
-                            source, len, KS_MANIFEST_MAX_BYTES);
+        return ks_error_set(err, KS_ERR_TOO_LARGE, "%s: manifest is %zu bytes, over the limit of %u", source,
+                            len, KS_MANIFEST_MAX_BYTES);
     cJSON *root = cJSON_ParseWithLength(json, len);
     if (!root) {
         rc = ks_error_set(err, KS_ERR_INVALID, "%s: the signed manifest is not valid JSON", source);
@@ -167,12 +168,14 @@ ks_status ks_manifest_parse(const char *json, size_t len, const char *source, ks
     }
     const cJSON *fmt = cJSON_GetObjectItemCaseSensitive(root, "format");
     if (!cJSON_IsString(fmt) || strcmp(fmt->valuestring, KS_MANIFEST_FORMAT) != 0) {
-        rc = ks_error_set(err, KS_ERR_UNSUPPORTED, "%s: 'format' must be \"%s\"", source,
-                          KS_MANIFEST_FORMAT);
+        rc = ks_error_set(err, KS_ERR_UNSUPPORTED, "%s: 'format' must be \"%s\"", source, KS_MANIFEST_FORMAT);
         goto out;
     }
     m = calloc(1, sizeof *m);
-    if (!m) { rc = ks_error_set(err, KS_ERR_NOMEM, "out of memory"); goto out; }
+    if (!m) {
+        rc = ks_error_set(err, KS_ERR_NOMEM, "out of memory");
+        goto out;
+    }
     if (!get_int(cJSON_GetObjectItemCaseSensitive(root, "version"), 1, 9007199254740991.0, &m->version)) {
         rc = ks_error_set(err, KS_ERR_INVALID, "%s: 'version' must be an integer >= 1", source);
         goto out;
@@ -200,7 +203,10 @@ ks_status ks_manifest_parse(const char *json, size_t len, const char *source, ks
         goto out;
     }
     m->locales = calloc((size_t)nl + 1, sizeof *m->locales);
-    if (!m->locales) { rc = ks_error_set(err, KS_ERR_NOMEM, "out of memory"); goto out; }
+    if (!m->locales) {
+        rc = ks_error_set(err, KS_ERR_NOMEM, "out of memory");
+        goto out;
+    }
     const cJSON *l;
     cJSON_ArrayForEach(l, locs)
     {
@@ -211,7 +217,10 @@ ks_status ks_manifest_parse(const char *json, size_t len, const char *source, ks
             goto out;
         }
         m->locales[m->n_locales] = dup_str(canon);
-        if (!m->locales[m->n_locales]) { rc = ks_error_set(err, KS_ERR_NOMEM, "out of memory"); goto out; }
+        if (!m->locales[m->n_locales]) {
+            rc = ks_error_set(err, KS_ERR_NOMEM, "out of memory");
+            goto out;
+        }
         m->n_locales++;
     }
     /* Count first so the file array is allocated once. */
@@ -226,7 +235,10 @@ ks_status ks_manifest_parse(const char *json, size_t len, const char *source, ks
         goto out;
     }
     m->files = calloc(cap + 1, sizeof *m->files);
-    if (!m->files) { rc = ks_error_set(err, KS_ERR_NOMEM, "out of memory"); goto out; }
+    if (!m->files) {
+        rc = ks_error_set(err, KS_ERR_NOMEM, "out of memory");
+        goto out;
+    }
     rc = parse_files(root, "content", KS_MANIFEST_CONTENT, m, source, err);
     if (rc) goto out;
     m->n_content = m->n_files;
@@ -247,8 +259,12 @@ ks_status ks_manifest_parse(const char *json, size_t len, const char *source, ks
      * content ambiguous. */
     if (m->n_files > 1) {
         sorted = malloc(m->n_files * sizeof *sorted);
-        if (!sorted) { rc = ks_error_set(err, KS_ERR_NOMEM, "out of memory"); goto out; }
-        for (size_t i = 0; i < m->n_files; i++) sorted[i] = &m->files[i];
+        if (!sorted) {
+            rc = ks_error_set(err, KS_ERR_NOMEM, "out of memory");
+            goto out;
+        }
+        for (size_t i = 0; i < m->n_files; i++)
+            sorted[i] = &m->files[i];
         qsort(sorted, m->n_files, sizeof *sorted, cmp_file_name);
         for (size_t i = 1; i < m->n_files; i++) {
             if (sorted[i]->kind == sorted[i - 1]->kind && strcmp(sorted[i]->name, sorted[i - 1]->name) == 0) {
@@ -280,7 +296,8 @@ static ks_status open_envelope(const char *data, size_t len, const char *source,
                             source, len, KS_MANIFEST_MAX_BYTES);
     cJSON *root = cJSON_ParseWithLength(data, len);
     if (!root)
-        return ks_error_set(err, KS_ERR_INVALID, "%s: not valid JSON (truncated or corrupt manifest)", source);
+        return ks_error_set(err, KS_ERR_INVALID, "%s: not valid JSON (truncated or corrupt manifest)",
+                            source);
     ks_status rc = KS_OK;
     const cJSON *fmt = cJSON_GetObjectItemCaseSensitive(root, "format");
     const cJSON *sgn = cJSON_GetObjectItemCaseSensitive(root, "signed");
@@ -344,10 +361,11 @@ ks_status ks_manifest_open(const char *data, size_t len, const char *source, con
         const cJSON *sig = cJSON_GetObjectItemCaseSensitive(s, "sig");
         if (!cJSON_IsString(sig)) continue;
         int ours = cJSON_IsString(kid) && strcmp(kid->valuestring, trusted) == 0;
-        if (ours) by_trusted_id = 1;
+        if (ours)
+            by_trusted_id = 1;
         else if (cJSON_IsString(kid) && strlen(others) + strlen(kid->valuestring) + 2 < sizeof others)
-            snprintf(others + strlen(others), sizeof others - strlen(others), "%s%.16s", others[0] ? ", " : "",
-                     kid->valuestring);
+            snprintf(others + strlen(others), sizeof others - strlen(others), "%s%.16s",
+                     others[0] ? ", " : "", kid->valuestring);
         unsigned char raw[crypto_sign_BYTES];
         size_t raw_len = 0;
         if (sodium_base642bin(raw, sizeof raw, sig->valuestring, strlen(sig->valuestring), "\n\r ", &raw_len,
@@ -396,8 +414,10 @@ out:
 
 void ks_manifest_file_relpath(const ks_manifest_file *f, char *out, size_t size)
 {
-    if (f->kind == KS_MANIFEST_CONTENT) snprintf(out, size, "content/%s.json", f->sha256);
-    else snprintf(out, size, "media/%s", f->sha256);
+    if (f->kind == KS_MANIFEST_CONTENT)
+        snprintf(out, size, "content/%s.json", f->sha256);
+    else
+        snprintf(out, size, "media/%s", f->sha256);
 }
 
 const ks_manifest_file *ks_manifest_find_media(const ks_manifest *m, const char *name)

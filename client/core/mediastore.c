@@ -45,16 +45,15 @@ struct ks_blob_writer {
     char label[LABEL_MAX];
 };
 
-static const char schema_sql[] =
-    "CREATE TABLE IF NOT EXISTS media_live("
-    " kind TEXT NOT NULL CHECK(kind IN ('content','media')),"
-    " name TEXT NOT NULL,"
-    " sha256 TEXT NOT NULL,"
-    " size INTEGER NOT NULL,"
-    " PRIMARY KEY(kind, name)) WITHOUT ROWID;"
-    "CREATE TABLE IF NOT EXISTS content_blobs("
-    " sha256 TEXT PRIMARY KEY NOT NULL,"
-    " data BLOB NOT NULL);";
+static const char schema_sql[] = "CREATE TABLE IF NOT EXISTS media_live("
+                                 " kind TEXT NOT NULL CHECK(kind IN ('content','media')),"
+                                 " name TEXT NOT NULL,"
+                                 " sha256 TEXT NOT NULL,"
+                                 " size INTEGER NOT NULL,"
+                                 " PRIMARY KEY(kind, name)) WITHOUT ROWID;"
+                                 "CREATE TABLE IF NOT EXISTS content_blobs("
+                                 " sha256 TEXT PRIMARY KEY NOT NULL,"
+                                 " data BLOB NOT NULL);";
 
 ks_status ks_mediastore_schema_create(sqlite3 *db, ks_error *err)
 {
@@ -76,7 +75,10 @@ ks_status ks_mediastore_open(ks_store *store, ks_mediastore **out, ks_error *err
     ms->store = store;
     ms->dir = ks_path_join(ks_store_data_dir(store), "media");
     ms->partial_dir = ms->dir ? ks_path_join(ms->dir, ".partial") : NULL;
-    if (!ms->dir || !ms->partial_dir) { rc = ks_error_set(err, KS_ERR_NOMEM, "out of memory"); goto out; }
+    if (!ms->dir || !ms->partial_dir) {
+        rc = ks_error_set(err, KS_ERR_NOMEM, "out of memory");
+        goto out;
+    }
     rc = ks_path_mkdirs(ms->partial_dir, err);
     if (rc) goto out;
     rc = ks_mediastore_schema_create(ks_store_db(store), err);
@@ -158,16 +160,28 @@ ks_status ks_blob_writer_open(ks_mediastore *ms, const char *sha256, uint64_t si
     snprintf(w->label, sizeof w->label, "%s", label ? label : sha256);
     w->partial_path = ks_path_join(ms->partial_dir, sha256);
     buf = malloc(CHUNK);
-    if (!w->partial_path || !buf) { rc = ks_error_set(err, KS_ERR_NOMEM, "out of memory"); goto out; }
+    if (!w->partial_path || !buf) {
+        rc = ks_error_set(err, KS_ERR_NOMEM, "out of memory");
+        goto out;
+    }
     w->fd = open(w->partial_path, O_RDWR | O_CREAT | O_CLOEXEC, 0600);
-    if (w->fd < 0) { rc = io_error(err, errno, "cannot open", w->partial_path); goto out; }
+    if (w->fd < 0) {
+        rc = io_error(err, errno, "cannot open", w->partial_path);
+        goto out;
+    }
     crypto_hash_sha256_init(&w->hash);
     struct stat st;
-    if (fstat(w->fd, &st) != 0) { rc = io_error(err, errno, "cannot stat", w->partial_path); goto out; }
+    if (fstat(w->fd, &st) != 0) {
+        rc = io_error(err, errno, "cannot stat", w->partial_path);
+        goto out;
+    }
     uint64_t have = (uint64_t)st.st_size;
     if (have > size) {
         /* Longer than the file can be: not ours to resume. */
-        if (ftruncate(w->fd, 0) != 0) { rc = io_error(err, errno, "cannot truncate", w->partial_path); goto out; }
+        if (ftruncate(w->fd, 0) != 0) {
+            rc = io_error(err, errno, "cannot truncate", w->partial_path);
+            goto out;
+        }
         have = 0;
     }
     /* Hash what an earlier attempt left, streaming, so the final check
@@ -177,11 +191,17 @@ ks_status ks_blob_writer_open(ks_mediastore *ms, const char *sha256, uint64_t si
         size_t want = have - done > CHUNK ? CHUNK : (size_t)(have - done);
         ssize_t n = pread(w->fd, buf, want, (off_t)done);
         if (n < 0 && errno == EINTR) continue;
-        if (n <= 0) { rc = io_error(err, n < 0 ? errno : EIO, "cannot read", w->partial_path); goto out; }
+        if (n <= 0) {
+            rc = io_error(err, n < 0 ? errno : EIO, "cannot read", w->partial_path);
+            goto out;
+        }
         crypto_hash_sha256_update(&w->hash, buf, (size_t)n);
         done += (uint64_t)n;
     }
-    if (lseek(w->fd, (off_t)have, SEEK_SET) < 0) { rc = io_error(err, errno, "cannot seek", w->partial_path); goto out; }
+    if (lseek(w->fd, (off_t)have, SEEK_SET) < 0) {
+        rc = io_error(err, errno, "cannot seek", w->partial_path);
+        goto out;
+    }
     w->have = have;
     if (offset) *offset = have;
     *out = w;
@@ -239,10 +259,19 @@ ks_status ks_blob_writer_commit(ks_blob_writer *w, ks_error *err)
                           w->label, hex, w->sha256);
         goto out;
     }
-    if (fsync(w->fd) != 0) { rc = io_error(err, errno, "cannot sync", w->partial_path); goto out; }
+    if (fsync(w->fd) != 0) {
+        rc = io_error(err, errno, "cannot sync", w->partial_path);
+        goto out;
+    }
     final = ks_mediastore_path(w->ms, w->sha256);
-    if (!final) { rc = ks_error_set(err, KS_ERR_NOMEM, "out of memory"); goto out; }
-    if (rename(w->partial_path, final) != 0) { rc = io_error(err, errno, "cannot move into place", final); goto out; }
+    if (!final) {
+        rc = ks_error_set(err, KS_ERR_NOMEM, "out of memory");
+        goto out;
+    }
+    if (rename(w->partial_path, final) != 0) {
+        rc = io_error(err, errno, "cannot move into place", final);
+        goto out;
+    }
     keep = 1; /* renamed: nothing left to remove */
 out:
     free(final);
@@ -265,12 +294,18 @@ ks_status ks_mediastore_add_file(ks_mediastore *ms, const char *src_path, const 
     rc = ks_blob_writer_open(ms, sha256, size, label, &w, &offset, err);
     if (rc) goto out;
     buf = malloc(CHUNK);
-    if (!buf) { rc = ks_error_set(err, KS_ERR_NOMEM, "out of memory"); goto out; }
+    if (!buf) {
+        rc = ks_error_set(err, KS_ERR_NOMEM, "out of memory");
+        goto out;
+    }
     uint64_t pos = offset;
     for (;;) {
         ssize_t n = pread(fd, buf, CHUNK, (off_t)pos);
         if (n < 0 && errno == EINTR) continue;
-        if (n < 0) { rc = io_error(err, errno, "cannot read", src_path); goto out; }
+        if (n < 0) {
+            rc = io_error(err, errno, "cannot read", src_path);
+            goto out;
+        }
         if (n == 0) break;
         rc = ks_blob_writer_write(w, buf, (size_t)n, err);
         if (rc) {
@@ -286,8 +321,9 @@ ks_status ks_mediastore_add_file(ks_mediastore *ms, const char *src_path, const 
     w = NULL;
     if (rc == KS_ERR_NETWORK) {
         /* A short local file is not a network problem: say what it is. */
-        rc = ks_error_set(err, KS_ERR_CORRUPT, "%s: %s is %llu bytes, the manifest declares %llu", label ? label : sha256,
-                          src_path, (unsigned long long)pos, (unsigned long long)size);
+        rc =
+            ks_error_set(err, KS_ERR_CORRUPT, "%s: %s is %llu bytes, the manifest declares %llu",
+                         label ? label : sha256, src_path, (unsigned long long)pos, (unsigned long long)size);
     }
 out:
     ks_blob_writer_abort(w, 1);
@@ -308,7 +344,8 @@ int ks_mediastore_has_doc(ks_mediastore *ms, const char *sha256, uint64_t size)
     sqlite3 *db = ks_store_db(ms->store);
     sqlite3_stmt *q = NULL;
     int found = 0;
-    if (sqlite3_prepare_v2(db, "SELECT length(data) FROM content_blobs WHERE sha256 = ?", -1, &q, NULL) == SQLITE_OK) {
+    if (sqlite3_prepare_v2(db, "SELECT length(data) FROM content_blobs WHERE sha256 = ?", -1, &q, NULL) ==
+        SQLITE_OK) {
         sqlite3_bind_text(q, 1, sha256, -1, SQLITE_STATIC);
         found = sqlite3_step(q) == SQLITE_ROW && (uint64_t)sqlite3_column_int64(q, 0) == size;
     }
@@ -319,15 +356,17 @@ int ks_mediastore_has_doc(ks_mediastore *ms, const char *sha256, uint64_t size)
 ks_status ks_mediastore_check_doc(const ks_manifest_file *f, const void *data, size_t len, ks_error *err)
 {
     if ((uint64_t)len != f->size)
-        return ks_error_set(err, KS_ERR_SECURITY, "content '%s': %zu bytes, the manifest declares %llu (refused)",
-                            f->name, len, (unsigned long long)f->size);
+        return ks_error_set(err, KS_ERR_SECURITY,
+                            "content '%s': %zu bytes, the manifest declares %llu (refused)", f->name, len,
+                            (unsigned long long)f->size);
     unsigned char h[crypto_hash_sha256_BYTES];
     char hex[KS_SHA256_HEX];
     crypto_hash_sha256(h, data, len);
     sodium_bin2hex(hex, sizeof hex, h, sizeof h);
     if (strcmp(hex, f->sha256) != 0)
-        return ks_error_set(err, KS_ERR_SECURITY, "content '%s': wrong SHA-256 %s, the manifest declares %s (refused)",
-                            f->name, hex, f->sha256);
+        return ks_error_set(err, KS_ERR_SECURITY,
+                            "content '%s': wrong SHA-256 %s, the manifest declares %s (refused)", f->name,
+                            hex, f->sha256);
     return KS_OK;
 }
 
@@ -346,8 +385,8 @@ ks_status ks_mediastore_put_docs(ks_mediastore *ms, const ks_mediastore_doc *doc
      * switch's own synchronous commit makes everything before it durable. */
     if (sqlite3_exec(db, "BEGIN IMMEDIATE", NULL, NULL, NULL) != SQLITE_OK) goto db_fail;
     in_txn = 1;
-    if (sqlite3_prepare_v2(db, "INSERT OR IGNORE INTO content_blobs(sha256, data) VALUES(?, ?)", -1, &ins, NULL) !=
-        SQLITE_OK)
+    if (sqlite3_prepare_v2(db, "INSERT OR IGNORE INTO content_blobs(sha256, data) VALUES(?, ?)", -1, &ins,
+                           NULL) != SQLITE_OK)
         goto db_fail;
     for (size_t i = 0; i < n; i++) {
         sqlite3_bind_text(ins, 1, docs[i].file->sha256, -1, SQLITE_STATIC);
@@ -368,13 +407,15 @@ db_fail:
     return rc;
 }
 
-ks_status ks_mediastore_get_doc(ks_mediastore *ms, const char *sha256, char **data, size_t *len, ks_error *err)
+ks_status ks_mediastore_get_doc(ks_mediastore *ms, const char *sha256, char **data, size_t *len,
+                                ks_error *err)
 {
     sqlite3 *db = ks_store_db(ms->store);
     sqlite3_stmt *q = NULL;
     ks_status rc = KS_OK;
     if (sqlite3_prepare_v2(db, "SELECT data FROM content_blobs WHERE sha256 = ?", -1, &q, NULL) != SQLITE_OK)
-        return ks_error_set(err, KS_ERR_DB, "media store: cannot read content documents: %s", sqlite3_errmsg(db));
+        return ks_error_set(err, KS_ERR_DB, "media store: cannot read content documents: %s",
+                            sqlite3_errmsg(db));
     sqlite3_bind_text(q, 1, sha256, -1, SQLITE_STATIC);
     int r = sqlite3_step(q);
     if (r == SQLITE_ROW) {
@@ -392,7 +433,8 @@ ks_status ks_mediastore_get_doc(ks_mediastore *ms, const char *sha256, char **da
     } else if (r == SQLITE_DONE) {
         rc = ks_error_set(err, KS_ERR_NOT_FOUND, "content document %s is not in the store", sha256);
     } else {
-        rc = ks_error_set(err, KS_ERR_DB, "media store: cannot read content documents: %s", sqlite3_errmsg(db));
+        rc = ks_error_set(err, KS_ERR_DB, "media store: cannot read content documents: %s",
+                          sqlite3_errmsg(db));
     }
     sqlite3_finalize(q);
     return rc;
@@ -460,7 +502,10 @@ static ks_status sweep(const char *dir, char (*live)[KS_SHA256_HEX], size_t n_li
         memcpy(key, e->d_name, KS_SHA256_HEX);
         if (!all && n_live && bsearch(key, live, n_live, KS_SHA256_HEX, cmp_hex)) continue;
         char *p = ks_path_join(dir, e->d_name);
-        if (!p) { rc = ks_error_set(err, KS_ERR_NOMEM, "out of memory"); break; }
+        if (!p) {
+            rc = ks_error_set(err, KS_ERR_NOMEM, "out of memory");
+            break;
+        }
         struct stat st;
         if (lstat(p, &st) == 0 && S_ISREG(st.st_mode) && unlink(p) == 0) {
             (*removed)++;
@@ -492,7 +537,10 @@ ks_status ks_mediastore_gc(ks_mediastore *ms, size_t *removed_out, uint64_t *fre
         if (n == cap) {
             size_t nc = cap ? cap * 2 : 256;
             void *nl = realloc(live, nc * KS_SHA256_HEX);
-            if (!nl) { rc = ks_error_set(err, KS_ERR_NOMEM, "out of memory"); goto out; }
+            if (!nl) {
+                rc = ks_error_set(err, KS_ERR_NOMEM, "out of memory");
+                goto out;
+            }
             live = nl;
             cap = nc;
         }
@@ -517,10 +565,12 @@ ks_status ks_mediastore_gc(ks_mediastore *ms, size_t *removed_out, uint64_t *fre
                          NULL, NULL, NULL) == SQLITE_OK)
             removed += (size_t)sqlite3_changes(db);
         else
-            rc = ks_error_set(err, KS_ERR_DB, "media store: cannot remove old documents: %s", sqlite3_errmsg(db));
+            rc = ks_error_set(err, KS_ERR_DB, "media store: cannot remove old documents: %s",
+                              sqlite3_errmsg(db));
     }
-    if (!rc && removed) ks_log_info("media", "removed %zu unreferenced files and documents (%llu bytes of files)",
-                                    removed, (unsigned long long)freed);
+    if (!rc && removed)
+        ks_log_info("media", "removed %zu unreferenced files and documents (%llu bytes of files)", removed,
+                    (unsigned long long)freed);
 out:
     if (removed_out) *removed_out = removed;
     if (freed_out) *freed_out = freed;

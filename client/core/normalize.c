@@ -13,9 +13,11 @@
 #include "ks/normalize.h"
 
 #define KS_OPENCC_CONFIG "t2s.json"
+#define KS_OPENCC_TW_CONFIG "tw2sp.json"
 
 struct ks_norm {
-    opencc_t cc; /* (opencc_t)-1 when OpenCC could not open */
+    opencc_t cc; /* Traditional -> Simplified, characters and phrases */
+    opencc_t tw; /* Taiwan usage -> mainland usage; (opencc_t)-1 when unavailable */
 };
 
 ks_status ks_norm_open(ks_norm **out, ks_error *err)
@@ -23,6 +25,7 @@ ks_status ks_norm_open(ks_norm **out, ks_error *err)
     *out = NULL;
     ks_norm *n = calloc(1, sizeof *n);
     if (!n) return ks_error_set(err, KS_ERR_NOMEM, "search: out of memory opening the normaliser");
+    n->tw = (opencc_t)-1;
     n->cc = opencc_open(KS_OPENCC_CONFIG);
     if (n->cc == (opencc_t)-1) {
         ks_status st = ks_error_set(err, KS_ERR_NOT_FOUND,
@@ -31,6 +34,8 @@ ks_status ks_norm_open(ks_norm **out, ks_error *err)
         free(n);
         return st;
     }
+    /* Without the Taiwan phrases search still folds characters. */
+    n->tw = opencc_open(KS_OPENCC_TW_CONFIG);
     *out = n;
     return KS_OK;
 }
@@ -39,6 +44,7 @@ void ks_norm_close(ks_norm *n)
 {
     if (!n) return;
     if (n->cc != (opencc_t)-1) opencc_close(n->cc);
+    if (n->tw != (opencc_t)-1) opencc_close(n->tw);
     free(n);
 }
 
@@ -153,15 +159,27 @@ static int has_cjk(const char *s, size_t len)
     return 0;
 }
 
-ks_status ks_norm_text(ks_norm *n, const char *text, size_t len, char **out, size_t *out_len,
-                       ks_error *err)
+static char *finish(const char *work, size_t work_len, size_t *out_len)
+{
+    char *res = malloc(work_len + 1);
+    if (!res) return NULL;
+    memcpy(res, work, work_len);
+    res[work_len] = '\0';
+    *out_len = squeeze(res, work_len);
+    return res;
+}
+
+ks_status ks_norm_text_alt(ks_norm *n, const char *text, size_t len, char **out, size_t *out_len, char **alt,
+                           size_t *alt_len, ks_error *err)
 {
     *out = NULL;
     if (out_len) *out_len = 0;
+    if (alt) *alt = NULL;
+    if (alt_len) *alt_len = 0;
     ks_status st = KS_OK;
     char *clean = NULL;
     utf8proc_uint8_t *mapped = NULL;
-    char *conv = NULL;
+    char *conv = NULL, *conv_tw = NULL;
     size_t clean_len = 0;
 
     clean = sanitize(text ? text : "", text ? len : 0, &clean_len);
@@ -177,19 +195,34 @@ ks_status ks_norm_text(ks_norm *n, const char *text, size_t len, char **out, siz
     }
     char *work = (char *)mapped;
     size_t work_len = (size_t)m;
+    int traditional = 0;
     if (n && n->cc != (opencc_t)-1 && has_cjk(work, work_len)) {
         conv = opencc_convert_utf8(n->cc, work, work_len);
         /* On a conversion failure the text is still usable unconverted. */
         if (conv) {
+            size_t cl = strlen(conv);
+            traditional = cl != work_len || memcmp(conv, work, cl) != 0;
+            if (traditional && alt && n->tw != (opencc_t)-1) conv_tw = opencc_convert_utf8(n->tw, work, work_len);
             work = conv;
-            work_len = strlen(conv);
+            work_len = cl;
         }
     }
-    char *res = malloc(work_len + 1);
+    size_t res_len = 0;
+    char *res = finish(work, work_len, &res_len);
     if (!res) goto nomem;
-    memcpy(res, work, work_len);
-    res[work_len] = '\0';
-    size_t res_len = squeeze(res, work_len);
+    if (conv_tw) {
+        size_t tl = strlen(conv_tw);
+        if (tl != work_len || memcmp(conv_tw, work, tl) != 0) {
+            size_t a_len = 0;
+            char *a = finish(conv_tw, tl, &a_len);
+            if (!a) {
+                free(res);
+                goto nomem;
+            }
+            *alt = a;
+            if (alt_len) *alt_len = a_len;
+        }
+    }
     *out = res;
     if (out_len) *out_len = res_len;
     goto out;
@@ -197,7 +230,13 @@ nomem:
     st = ks_error_set(err, KS_ERR_NOMEM, "search: out of memory normalising %zu bytes of text", len);
 out:
     if (conv) opencc_convert_utf8_free(conv);
+    if (conv_tw) opencc_convert_utf8_free(conv_tw);
     free(mapped);
     free(clean);
     return st;
+}
+
+ks_status ks_norm_text(ks_norm *n, const char *text, size_t len, char **out, size_t *out_len, ks_error *err)
+{
+    return ks_norm_text_alt(n, text, len, out, out_len, NULL, NULL, err);
 }

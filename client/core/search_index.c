@@ -26,6 +26,7 @@
  */
 #include <math.h>
 #include <pthread.h>
+#include <stddef.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -677,13 +678,45 @@ static int grow_u32(uint32_t **v, size_t *cap, size_t need)
     return 1;
 }
 
-static double field_weight(uint8_t kind)
+/* Index-time constants; KS_SEARCH_TUNE (docs/search.md) overrides them for
+ * development measurements only. */
+typedef struct itune {
+    double k1, b, w_title, w_question, w_keyword, w_body;
+} itune;
+
+static itune itune_get(void)
+{
+    itune t = {KS_BM25_K1, KS_BM25_B, KS_W_TITLE, KS_W_QUESTION, KS_W_KEYWORD, KS_W_BODY};
+    const char *env = getenv("KS_SEARCH_TUNE");
+    static const struct {
+        const char *name;
+        size_t off;
+    } names[] = {
+        {"k1", offsetof(itune, k1)}, {"b", offsetof(itune, b)}, {"w_title", offsetof(itune, w_title)},
+        {"w_question", offsetof(itune, w_question)}, {"w_keyword", offsetof(itune, w_keyword)},
+        {"w_body", offsetof(itune, w_body)},
+    };
+    for (const char *p = env; p && *p;) {
+        const char *eq = strchr(p, '=');
+        if (!eq) break;
+        char *end;
+        double v = strtod(eq + 1, &end);
+        for (size_t i = 0; i < sizeof names / sizeof names[0]; i++)
+            if (strlen(names[i].name) == (size_t)(eq - p) && memcmp(names[i].name, p, (size_t)(eq - p)) == 0)
+                *(double *)((char *)&t + names[i].off) = v;
+        p = end;
+        while (*p == ',' || *p == ' ') p++;
+    }
+    return t;
+}
+
+static double field_weight(const itune *t, uint8_t kind)
 {
     switch (kind) {
-    case KS_FIELD_TITLE: return KS_W_TITLE;
-    case KS_FIELD_QUESTION: return KS_W_QUESTION;
-    case KS_FIELD_KEYWORD: return KS_W_KEYWORD;
-    default: return KS_W_BODY;
+    case KS_FIELD_TITLE: return t->w_title;
+    case KS_FIELD_QUESTION: return t->w_question;
+    case KS_FIELD_KEYWORD: return t->w_keyword;
+    default: return t->w_body;
     }
 }
 
@@ -699,7 +732,7 @@ static int cmp_wt(const void *a, const void *b)
 }
 
 /* Adds one parsed document to the build. */
-static int build_add(build *b, int64_t rowid, const ks_doc *d)
+static int build_add(build *b, const itune *it, int64_t rowid, const ks_doc *d)
 {
     size_t n = 0;
     for (size_t f = 0; f < d->n_fields; f++) n += d->fields[f].n_terms;
@@ -709,7 +742,7 @@ static int build_add(build *b, int64_t rowid, const ks_doc *d)
     double len = 0;
     for (size_t f = 0; f < d->n_fields; f++) {
         const ks_doc_field *fd = &d->fields[f];
-        double fw = field_weight(fd->kind);
+        double fw = field_weight(it, fd->kind);
         len += fw * fd->n_tokens;
         for (size_t t = 0; t < fd->n_terms; t++) {
             uint32_t id = ks_strmap_get(&b->terms, fd->terms[t].s, fd->terms[t].len, 1);
@@ -862,6 +895,7 @@ static ks_status rebuild_all(sqlite3 *db, ks_error *err)
     uint32_t *order = NULL;
     ks_buf head = {0}, tail = {0}, vocab = {0};
     int64_t max_rowid = 0;
+    itune it = itune_get();
 
     if (sqlite3_prepare_v2(db, "SELECT rowid, data FROM search_doc", -1, &sel, NULL) != SQLITE_OK) {
         rc = db_error(db, err, "reading the indexed articles");
@@ -878,7 +912,7 @@ static ks_status rebuild_all(sqlite3 *db, ks_error *err)
         ks_doc d;
         const uint8_t *blob = sqlite3_column_blob(sel, 1);
         if ((rc = ks_doc_parse(blob, (size_t)sqlite3_column_bytes(sel, 1), &d, err)) != KS_OK) goto out;
-        int ok = build_add(&b, rowid, &d);
+        int ok = build_add(&b, &it, rowid, &d);
         ks_doc_free(&d);
         if (!ok) goto nomem;
         if (rowid > max_rowid) max_rowid = rowid;
@@ -903,7 +937,7 @@ static ks_status rebuild_all(sqlite3 *db, ks_error *err)
     }
     slot[b.terms.n] = acc;
     for (size_t d = 0; d < b.n_docs; d++) {
-        double norm = KS_BM25_K1 * (1.0 - KS_BM25_B + KS_BM25_B * b.doc_len[d] / avgdl);
+        double norm = it.k1 * (1.0 - it.b + it.b * b.doc_len[d] / avgdl);
         for (size_t k = b.doc_first[d]; k < b.doc_first[d + 1]; k++) {
             double tf = b.pair_tf[k] / 16.0;
             double f = tf / (tf + norm); /* BM25's (k1+1) factor is applied at query time */

@@ -27,15 +27,15 @@ enum { KS_FIELD_TITLE = 0, KS_FIELD_QUESTION = 1, KS_FIELD_KEYWORD = 2, KS_FIELD
 #define KS_HEAD_POSTINGS 2048
 
 /* BM25 constants of the stored impacts. */
-#define KS_BM25_K1 1.2
+#define KS_BM25_K1 2.0
 #define KS_BM25_B 0.75
 
 /* Field weights of the stored impacts: what the visitor asks is closest to
  * titles and alternative questions, then keywords, then the body. */
-#define KS_W_TITLE 2.0
-#define KS_W_QUESTION 1.5
-#define KS_W_KEYWORD 1.2
-#define KS_W_BODY 0.6
+#define KS_W_TITLE 1.5
+#define KS_W_QUESTION 1.0
+#define KS_W_KEYWORD 1.0
+#define KS_W_BODY 0.5
 
 typedef struct ks_buf {
     uint8_t *p;

@@ -110,20 +110,22 @@ ks_status ks_sync_check_url(const char *url, int allow_insecure_http, ks_error *
     if (strcmp(scheme, "https") == 0 && host[0]) return KS_OK;
     if (strcmp(scheme, "http") == 0 && host[0]) {
         if (allow_insecure_http || host_is_loopback(host)) return KS_OK;
-        return ks_error_set(err, KS_ERR_SECURITY,
-                            "%.200s: plain http:// is only allowed to this machine (loopback); use https:// or "
-                            "set allow_insecure_http in the config (refused)",
-                            url);
+        return ks_error_set(
+            err, KS_ERR_SECURITY,
+            "%.200s: plain http:// is only allowed to this machine (loopback); use https:// or "
+            "set allow_insecure_http in the config (refused)",
+            url);
     }
-    return ks_error_set(err, KS_ERR_SECURITY, "%.200s: scheme '%s' is not allowed, only https:// (refused)", url,
-                        scheme);
+    return ks_error_set(err, KS_ERR_SECURITY, "%.200s: scheme '%s' is not allowed, only https:// (refused)",
+                        url, scheme);
 }
 
 uint64_t ks_sync_backoff_ms(unsigned attempt, unsigned base_s, unsigned max_s)
 {
     if (attempt == 0) attempt = 1;
     uint64_t cap = (uint64_t)base_s * 1000u;
-    for (unsigned i = 1; i < attempt && cap < (uint64_t)max_s * 1000u; i++) cap *= 2;
+    for (unsigned i = 1; i < attempt && cap < (uint64_t)max_s * 1000u; i++)
+        cap *= 2;
     if (cap > (uint64_t)max_s * 1000u) cap = (uint64_t)max_s * 1000u;
     if (cap == 0) return 0;
     /* Full jitter: a fleet that lost its network together must not come
@@ -135,12 +137,14 @@ uint64_t ks_sync_backoff_ms(unsigned attempt, unsigned base_s, unsigned max_s)
 unsigned ks_sync_parse_retry_after(const char *value, int64_t now)
 {
     if (!value) return 0;
-    while (*value == ' ' || *value == '\t') value++;
+    while (*value == ' ' || *value == '\t')
+        value++;
     if (*value >= '0' && *value <= '9') {
         char *end = NULL;
         errno = 0;
         unsigned long v = strtoul(value, &end, 10);
-        while (end && (*end == ' ' || *end == '\t' || *end == '\r' || *end == '\n')) end++;
+        while (end && (*end == ' ' || *end == '\t' || *end == '\r' || *end == '\n'))
+            end++;
         if (errno || !end || *end) return 0;
         return v > 86400 ? 86400 : (unsigned)v;
     }
@@ -172,9 +176,9 @@ typedef struct xfer {
     const ks_manifest_file *doc; /* NULL: the manifest; else the content document */
     /* SINK_BLOB */
     ks_blob_writer *w;
-    uint64_t offset;      /* bytes asked to skip with Range */
-    uint64_t file_size;   /* declared size */
-    int restarted;        /* server ignored the range */
+    uint64_t offset;         /* bytes asked to skip with Range */
+    uint64_t file_size;      /* declared size */
+    int restarted;           /* server ignored the range */
     char final_url[URL_MAX]; /* where the response came from, after redirects */
     ks_status sink_rc;
     ks_error sink_err;
@@ -253,18 +257,25 @@ static size_t on_header(char *buf, size_t size, size_t n, void *user)
         x->etag[0] = x->retry_after[0] = x->content_range[0] = '\0';
         return len;
     }
-    static const struct { const char *name; size_t off, cap; } want[] = {
-        {"etag:", offsetof(xfer, etag), sizeof ((xfer *)0)->etag},
-        {"retry-after:", offsetof(xfer, retry_after), sizeof ((xfer *)0)->retry_after},
-        {"content-range:", offsetof(xfer, content_range), sizeof ((xfer *)0)->content_range},
+    static const struct {
+        const char *name;
+        size_t off, cap;
+    } want[] = {
+        {"etag:", offsetof(xfer, etag), sizeof((xfer *)0)->etag},
+        {"retry-after:", offsetof(xfer, retry_after), sizeof((xfer *)0)->retry_after},
+        {"content-range:", offsetof(xfer, content_range), sizeof((xfer *)0)->content_range},
     };
     for (size_t i = 0; i < sizeof want / sizeof want[0]; i++) {
         size_t nl = strlen(want[i].name);
         if (len <= nl || strncasecmp(buf, want[i].name, nl) != 0) continue;
         const char *v = buf + nl;
         size_t vl = len - nl;
-        while (vl && (*v == ' ' || *v == '\t')) { v++; vl--; }
-        while (vl && (v[vl - 1] == '\r' || v[vl - 1] == '\n' || v[vl - 1] == ' ')) vl--;
+        while (vl && (*v == ' ' || *v == '\t')) {
+            v++;
+            vl--;
+        }
+        while (vl && (v[vl - 1] == '\r' || v[vl - 1] == '\n' || v[vl - 1] == ' '))
+            vl--;
         if (vl >= want[i].cap) vl = want[i].cap - 1;
         char *dst = (char *)x + want[i].off;
         memcpy(dst, v, vl);
@@ -278,7 +289,8 @@ static long long range_start(const char *cr)
 {
     if (strncasecmp(cr, "bytes", 5) != 0) return -1;
     cr += 5;
-    while (*cr == ' ') cr++;
+    while (*cr == ' ')
+        cr++;
     char *end = NULL;
     long long v = strtoll(cr, &end, 10);
     return end && *end == '-' ? v : -1;
@@ -313,17 +325,19 @@ static size_t on_body(char *buf, size_t size, size_t n, void *user)
     if (x->sink == SINK_MEM) {
         if (len > x->mem_max - x->mem_len) {
             if (x->doc)
-                return sink_fail(x, ks_error_set(&x->sink_err, KS_ERR_SECURITY,
-                                                 "content '%s': more data than the %zu bytes the manifest declares "
-                                                 "(refused)",
-                                                 x->doc->name, x->mem_max));
+                return sink_fail(
+                    x, ks_error_set(&x->sink_err, KS_ERR_SECURITY,
+                                    "content '%s': more data than the %zu bytes the manifest declares "
+                                    "(refused)",
+                                    x->doc->name, x->mem_max));
             return sink_fail(x, ks_error_set(&x->sink_err, KS_ERR_TOO_LARGE,
                                              "the manifest is larger than the limit of %zu bytes (refused)",
                                              x->mem_max));
         }
         if (x->mem_len + len + 1 > x->mem_cap) {
             size_t nc = x->mem_cap ? x->mem_cap : 16384;
-            while (nc < x->mem_len + len + 1) nc *= 2;
+            while (nc < x->mem_len + len + 1)
+                nc *= 2;
             char *nm = realloc(x->mem, nc);
             if (!nm) return sink_fail(x, ks_error_set(&x->sink_err, KS_ERR_NOMEM, "out of memory"));
             x->mem = nm;
@@ -366,8 +380,10 @@ static ks_status map_curl_error(sync_run *r, CURLcode cc, const char *url, xfer 
         return ks_error_set(err, KS_ERR_NETWORK, "%.300s: stopped", url);
     case CURLE_FILESIZE_EXCEEDED:
         if (x->sink == SINK_MEM && !x->doc)
-            return ks_error_set(err, KS_ERR_TOO_LARGE, "%.300s: the manifest is larger than the limit of %zu "
-                                "bytes (refused)", url, x->mem_max);
+            return ks_error_set(err, KS_ERR_TOO_LARGE,
+                                "%.300s: the manifest is larger than the limit of %zu "
+                                "bytes (refused)",
+                                url, x->mem_max);
         return ks_error_set(err, KS_ERR_SECURITY,
                             "%.300s: the server sends more than the manifest declares (refused)", url);
     case CURLE_COULDNT_RESOLVE_HOST:
@@ -377,16 +393,17 @@ static ks_status map_curl_error(sync_run *r, CURLcode cc, const char *url, xfer 
         return ks_error_set(err, KS_ERR_NETWORK, "offline: cannot reach %.300s (%s)", url, detail);
     case CURLE_OPERATION_TIMEDOUT:
         if (!x->body_started) r->offline = 1;
-        return ks_error_set(err, KS_ERR_NETWORK,
-                            "%.300s: timed out or stalled (under %d bytes/s for %u s): %s", url, LOW_SPEED_BYTES,
-                            r->cfg->low_speed_time_s ? r->cfg->low_speed_time_s : 30, detail);
+        return ks_error_set(
+            err, KS_ERR_NETWORK, "%.300s: timed out or stalled (under %d bytes/s for %u s): %s", url,
+            LOW_SPEED_BYTES, r->cfg->low_speed_time_s ? r->cfg->low_speed_time_s : 30, detail);
     case CURLE_PEER_FAILED_VERIFICATION:
     case CURLE_SSL_PINNEDPUBKEYNOTMATCH:
     case CURLE_SSL_CACERT_BADFILE:
     case CURLE_SSL_CERTPROBLEM:
     case CURLE_SSL_CONNECT_ERROR:
     case CURLE_SSL_ISSUER_ERROR:
-        return ks_error_set(err, KS_ERR_SECURITY, "%.300s: TLS verification failed (refused): %s", url, detail);
+        return ks_error_set(err, KS_ERR_SECURITY, "%.300s: TLS verification failed (refused): %s", url,
+                            detail);
     case CURLE_UNSUPPORTED_PROTOCOL:
         return ks_error_set(err, KS_ERR_SECURITY, "%.300s: protocol not allowed (refused): %s", url, detail);
     default:
@@ -413,8 +430,8 @@ static ks_status http_get(sync_run *r, const char *url_in, xfer *x, const char *
         char scheme[16], host[256];
         if ((rc = url_parts(url, scheme, sizeof scheme, host, sizeof host, err))) goto out;
         if (strcmp(scheme, r->scheme) != 0) {
-            rc = ks_error_set(err, KS_ERR_SECURITY, "%.300s: redirected to another scheme (%s), refused", url_in,
-                              scheme);
+            rc = ks_error_set(err, KS_ERR_SECURITY, "%.300s: redirected to another scheme (%s), refused",
+                              url_in, scheme);
             goto out;
         }
         if ((rc = ks_sync_check_url(url, cfg->allow_insecure_http, err))) {
@@ -472,8 +489,8 @@ static ks_status http_get(sync_run *r, const char *url_in, xfer *x, const char *
                 goto out;
             }
             if (hop + 1 > MAX_REDIRECTS) {
-                rc = ks_error_set(err, KS_ERR_NETWORK, "%.300s: more than %d redirects (a redirect loop?)", url_in,
-                                  MAX_REDIRECTS);
+                rc = ks_error_set(err, KS_ERR_NETWORK, "%.300s: more than %d redirects (a redirect loop?)",
+                                  url_in, MAX_REDIRECTS);
                 goto out;
             }
             char next[URL_MAX];
@@ -499,8 +516,9 @@ static ks_status status_error(sync_run *r, const xfer *x, const char *url, ks_er
         unsigned ra = ks_sync_parse_retry_after(x->retry_after, ks_clock_unix_s());
         if (ra > r->res.retry_after_s) r->res.retry_after_s = ra;
         if (ra)
-            return ks_error_set(err, KS_ERR_NETWORK, "%.300s: server busy (HTTP %ld), asked to retry after %u s", url,
-                                x->status, ra);
+            return ks_error_set(err, KS_ERR_NETWORK,
+                                "%.300s: server busy (HTTP %ld), asked to retry after %u s", url, x->status,
+                                ra);
         return ks_error_set(err, KS_ERR_NETWORK, "%.300s: server busy (HTTP %ld)", url, x->status);
     }
     if (x->status == 404)
@@ -522,7 +540,8 @@ static ks_status curl_setup(sync_run *r, ks_error *err)
     curl_easy_setopt(c, CURLOPT_FOLLOWLOCATION, 0L);
     curl_easy_setopt(c, CURLOPT_SSL_VERIFYPEER, 1L);
     curl_easy_setopt(c, CURLOPT_SSL_VERIFYHOST, 2L);
-    if (cfg->pinned_pubkey && *cfg->pinned_pubkey) curl_easy_setopt(c, CURLOPT_PINNEDPUBLICKEY, cfg->pinned_pubkey);
+    if (cfg->pinned_pubkey && *cfg->pinned_pubkey)
+        curl_easy_setopt(c, CURLOPT_PINNEDPUBLICKEY, cfg->pinned_pubkey);
     if (cfg->ca_file && *cfg->ca_file) curl_easy_setopt(c, CURLOPT_CAINFO, cfg->ca_file);
     curl_easy_setopt(c, CURLOPT_NOSIGNAL, 1L);
     curl_easy_setopt(c, CURLOPT_NOPROGRESS, 0L);
@@ -532,7 +551,8 @@ static ks_status curl_setup(sync_run *r, ks_error *err)
     curl_easy_setopt(c, CURLOPT_LOW_SPEED_LIMIT, (long)LOW_SPEED_BYTES);
     curl_easy_setopt(c, CURLOPT_LOW_SPEED_TIME, (long)(cfg->low_speed_time_s ? cfg->low_speed_time_s : 30));
     curl_easy_setopt(c, CURLOPT_TCP_KEEPALIVE, 1L);
-    curl_easy_setopt(c, CURLOPT_PROXY, ""); /* no proxy from the environment: kiosks are configured explicitly */
+    curl_easy_setopt(c, CURLOPT_PROXY,
+                     ""); /* no proxy from the environment: kiosks are configured explicitly */
     return KS_OK;
 }
 
@@ -544,7 +564,8 @@ static ks_status fetch_file(sync_run *r, ks_mediastore *ms, const char *base, co
     char rel[96], url[URL_MAX];
     ks_manifest_file_relpath(f, rel, sizeof rel);
     int un = snprintf(url, sizeof url, "%s%s", base, rel);
-    if (un < 0 || (size_t)un >= sizeof url) return ks_error_set(err, KS_ERR_INVALID, "the sync URL is too long");
+    if (un < 0 || (size_t)un >= sizeof url)
+        return ks_error_set(err, KS_ERR_INVALID, "the sync URL is too long");
     ks_status rc = KS_OK;
     for (int attempt = 0; attempt < 2; attempt++) {
         xfer x = {.run = r, .sink = SINK_BLOB, .file_size = f->size};
@@ -594,18 +615,20 @@ typedef struct doc_batch {
 static ks_status flush_docs(ks_mediastore *ms, doc_batch *b, ks_error *err)
 {
     ks_status rc = ks_mediastore_put_docs(ms, b->docs, b->n, err);
-    for (size_t i = 0; i < b->n; i++) free(b->bufs[i]);
+    for (size_t i = 0; i < b->n; i++)
+        free(b->bufs[i]);
     b->n = b->bytes = 0;
     return rc;
 }
 
-static ks_status fetch_doc(sync_run *r, ks_mediastore *ms, doc_batch *b, const char *base, const ks_manifest_file *f,
-                           ks_error *err)
+static ks_status fetch_doc(sync_run *r, ks_mediastore *ms, doc_batch *b, const char *base,
+                           const ks_manifest_file *f, ks_error *err)
 {
     char rel[96], url[URL_MAX];
     ks_manifest_file_relpath(f, rel, sizeof rel);
     int un = snprintf(url, sizeof url, "%s%s", base, rel);
-    if (un < 0 || (size_t)un >= sizeof url) return ks_error_set(err, KS_ERR_INVALID, "the sync URL is too long");
+    if (un < 0 || (size_t)un >= sizeof url)
+        return ks_error_set(err, KS_ERR_INVALID, "the sync URL is too long");
     xfer x = {.run = r, .sink = SINK_MEM, .mem_max = (size_t)f->size, .doc = f};
     ks_status rc = http_get(r, url, &x, NULL, err);
     if (rc == KS_OK && x.status != 200) rc = status_error(r, &x, url, err);
@@ -690,7 +713,8 @@ static ks_status run_pass(sync_run *r, ks_error *err)
     if ((rc = ks_path_mkdirs(cfg->data_dir, err))) return rc;
     rc = ks_lock_acquire(cfg->data_dir, "sync", &lock, err);
     if (rc == KS_ERR_BUSY)
-        return ks_error_set(err, KS_ERR_BUSY, "another sync or bundle import is running on %s", cfg->data_dir);
+        return ks_error_set(err, KS_ERR_BUSY, "another sync or bundle import is running on %s",
+                            cfg->data_dir);
     if (rc) return rc;
     if ((rc = ks_store_open(cfg->data_dir, &store, err))) goto out;
     if ((rc = ks_mediastore_open(store, &ms, err))) goto out;
@@ -716,6 +740,11 @@ static ks_status run_pass(sync_run *r, ks_error *err)
     }
     rc = http_get(r, manifest_url, &mx, etag, err);
     if (rc) goto out;
+    if (mx.status == 304 && !etag) {
+        rc = ks_error_set(err, KS_ERR_NETWORK, "%s: HTTP 304 to a request that was not conditional",
+                          manifest_url);
+        goto out;
+    }
     if (mx.status == 304) {
         ks_log_debug("sync", "manifest unchanged (version %lld)", (long long)installed);
         goto done;
@@ -724,13 +753,15 @@ static ks_status run_pass(sync_run *r, ks_error *err)
         rc = status_error(r, &mx, manifest_url, err);
         goto out;
     }
-    rc = ks_manifest_open(mx.mem ? mx.mem : "", mx.mem_len, manifest_url, cfg->pubkey, ks_clock_unix_s(), &m, err);
+    rc = ks_manifest_open(mx.mem ? mx.mem : "", mx.mem_len, manifest_url, cfg->pubkey, ks_clock_unix_s(), &m,
+                          err);
     if (rc) goto out;
     /* Files are relative to where the manifest really is (after any
      * redirect), as relative links are on the web. */
     if (strcmp(mx.final_url, manifest_url) != 0) {
         size_t end = strcspn(mx.final_url, "?#");
-        while (end > 0 && mx.final_url[end - 1] != '/') end--;
+        while (end > 0 && mx.final_url[end - 1] != '/')
+            end--;
         memcpy(base, mx.final_url, end);
         base[end] = '\0';
     }
@@ -745,7 +776,10 @@ static ks_status run_pass(sync_run *r, ks_error *err)
     }
 
     missing = calloc(m->n_files ? m->n_files : 1, sizeof *missing);
-    if (!missing) { rc = ks_error_set(err, KS_ERR_NOMEM, "out of memory"); goto out; }
+    if (!missing) {
+        rc = ks_error_set(err, KS_ERR_NOMEM, "out of memory");
+        goto out;
+    }
     uint64_t content_bytes = 0;
     r->total = 0;
     for (size_t i = 0; i < m->n_files; i++) {
@@ -765,15 +799,18 @@ static ks_status run_pass(sync_run *r, ks_error *err)
      * switch (documents, rows, search index, WAL). */
     if ((rc = ks_bundle_check_space(cfg->data_dir, r->total + 4 * content_bytes, err))) goto out;
     ks_log_info("sync", "version %lld available (installed %lld): %zu of %zu files to fetch, %llu bytes",
-                (long long)m->version, (long long)installed, n_missing, m->n_files, (unsigned long long)r->total);
+                (long long)m->version, (long long)installed, n_missing, m->n_files,
+                (unsigned long long)r->total);
     kv_set_u64(store, "sync.pending_bytes", r->total);
     record_state(r, store, KS_SYNC_DOWNLOADING, NULL);
     r->done_base = 0;
     set_progress(r, 0);
     uint64_t last_kv = ks_clock_real_us();
     for (size_t i = 0; i < n_missing; i++) {
-        if (missing[i]->kind == KS_MANIFEST_CONTENT) rc = fetch_doc(r, ms, &docs, base, missing[i], err);
-        else rc = fetch_file(r, ms, base, missing[i], err);
+        if (missing[i]->kind == KS_MANIFEST_CONTENT)
+            rc = fetch_doc(r, ms, &docs, base, missing[i], err);
+        else
+            rc = fetch_file(r, ms, base, missing[i], err);
         if (rc) goto out;
         r->done_base += missing[i]->size;
         set_progress(r, r->done_base);
@@ -798,14 +835,13 @@ remember:
         ks_error ge = {0};
         if (ks_mediastore_gc(ms, NULL, NULL, &ge)) ks_log_warn("sync", "media clean-up: %s", ge.msg);
     }
-done:
-    {
-        char now_s[32];
-        ks_clock_format_iso8601(ks_clock_unix_s(), now_s, sizeof now_s);
-        kv_set(store, "sync.last_sync", now_s);
-        kv_set(store, "sync.last_error", NULL);
-        kv_set(store, "sync.pending_bytes", "0");
-    }
+done : {
+    char now_s[32];
+    ks_clock_format_iso8601(ks_clock_unix_s(), now_s, sizeof now_s);
+    kv_set(store, "sync.last_sync", now_s);
+    kv_set(store, "sync.last_error", NULL);
+    kv_set(store, "sync.pending_bytes", "0");
+}
     if (r->worker) {
         pthread_mutex_lock(&r->worker->mu);
         r->worker->status.last_sync = ks_clock_unix_s();
@@ -814,7 +850,12 @@ done:
     }
     record_state(r, store, KS_SYNC_IDLE, NULL);
 out:
-    if (rc && store) {
+    if (rc && store && r->worker && atomic_load(&r->worker->stop)) {
+        /* Stopped (the kiosk is shutting down): not a failure to report.
+         * Partial files stay for the next start. */
+        if (r->total > r->done_base) kv_set_u64(store, "sync.pending_bytes", r->total - r->done_base);
+        kv_set(store, "sync.state", ks_sync_state_name(KS_SYNC_IDLE));
+    } else if (rc && store) {
         ks_sync_state st = rc == KS_ERR_NETWORK && r->offline ? KS_SYNC_OFFLINE : KS_SYNC_ERROR;
         kv_set(store, "sync.last_error", err ? err->msg : ks_status_name(rc));
         if (r->total > r->done_base) kv_set_u64(store, "sync.pending_bytes", r->total - r->done_base);
@@ -825,7 +866,8 @@ out:
     if (docs.n) {
         ks_error fe = {0};
         if (store && ms && flush_docs(ms, &docs, &fe)) ks_log_warn("sync", "%s", fe.msg);
-        for (size_t i = 0; i < docs.n; i++) free(docs.bufs[i]);
+        for (size_t i = 0; i < docs.n; i++)
+            free(docs.bufs[i]);
     }
     free(missing);
     free(mx.mem);
@@ -861,10 +903,13 @@ static ks_status pass(const ks_sync_config *cfg, ks_sync *worker, ks_sync_result
     ks_status rc = global_init(err);
     if (rc == KS_OK) rc = run_pass(&r, err);
     r.res.status = rc;
-    r.res.state = rc == KS_OK ? KS_SYNC_IDLE : (rc == KS_ERR_NETWORK && r.offline ? KS_SYNC_OFFLINE : KS_SYNC_ERROR);
+    r.res.state =
+        rc == KS_OK ? KS_SYNC_IDLE : (rc == KS_ERR_NETWORK && r.offline ? KS_SYNC_OFFLINE : KS_SYNC_ERROR);
     if (rc && rc != KS_ERR_BUSY) {
-        if (r.res.state == KS_SYNC_OFFLINE) ks_log_info("sync", "%s", err ? err->msg : "offline");
-        else ks_log_error("sync", "%s", err ? err->msg : ks_status_name(rc));
+        if (r.res.state == KS_SYNC_OFFLINE)
+            ks_log_info("sync", "%s", err ? err->msg : "offline");
+        else
+            ks_log_error("sync", "%s", err ? err->msg : ks_status_name(rc));
     }
     if (res) *res = r.res;
     return rc;
@@ -942,7 +987,8 @@ static void *worker_main(void *arg)
     return NULL;
 }
 
-ks_status ks_sync_start(const ks_sync_config *cfg, ks_sync_notify notify, void *user, ks_sync **out, ks_error *err)
+ks_status ks_sync_start(const ks_sync_config *cfg, ks_sync_notify notify, void *user, ks_sync **out,
+                        ks_error *err)
 {
     ks_status rc = global_init(err);
     if (rc) return rc;

@@ -49,7 +49,8 @@ static void put(buf *b, const char *s, size_t n)
     if (b->oom || n == 0) return;
     if (b->len + n + 1 > b->cap) {
         size_t nc = b->cap ? b->cap : 256;
-        while (nc < b->len + n + 1) nc *= 2;
+        while (nc < b->len + n + 1)
+            nc *= 2;
         char *ns = realloc(b->s, nc);
         if (!ns) {
             b->oom = 1;
@@ -75,7 +76,8 @@ static char last_char(const buf *b)
 
 static void trim_trailing_spaces(buf *b)
 {
-    while (b->len && b->s[b->len - 1] == ' ') b->s[--b->len] = '\0';
+    while (b->len && b->s[b->len - 1] == ' ')
+        b->s[--b->len] = '\0';
 }
 
 /* Ends the current line. */
@@ -104,13 +106,13 @@ typedef struct list_level {
 typedef struct conv {
     buf out;
     int pending_space;
-    int bold;                 /* nesting of <b>/<strong> */
-    size_t bold_mark;         /* output length right after the opening ** */
+    int bold;         /* nesting of <b>/<strong> */
+    size_t bold_mark; /* output length right after the opening ** */
     int in_link;
     char href[MAX_HREF];
-    size_t link_mark;         /* output length right after '[' */
+    size_t link_mark; /* output length right after '[' */
     list_level lists[MAX_LIST_DEPTH];
-    int depth;                /* list nesting (beyond MAX_LIST_DEPTH: flattened) */
+    int depth; /* list nesting (beyond MAX_LIST_DEPTH: flattened) */
     int in_heading;
     char ***media;
     size_t *n_media;
@@ -127,7 +129,8 @@ static void emit_text(conv *c, const char *s, size_t n)
         }
         if (c->pending_space) {
             char l = last_char(&c->out);
-            if (l != '\n' && l != ' ' && l != '[' && !(c->bold && c->out.len == c->bold_mark)) puts_(&c->out, " ");
+            if (l != '\n' && l != ' ' && l != '[' && !(c->bold && c->out.len == c->bold_mark))
+                puts_(&c->out, " ");
             c->pending_space = 0;
         }
         put(&c->out, (const char *)&s[i], 1);
@@ -147,15 +150,15 @@ static const struct {
     const char *name;
     utf8proc_int32_t cp;
 } entities[] = {
-    {"amp", '&'},      {"lt", '<'},       {"gt", '>'},       {"quot", '"'},     {"apos", '\''},
+    {"amp", '&'},      {"lt", '<'},       {"gt", '>'},       {"quot", '"'},      {"apos", '\''},
     {"nbsp", 0xA0},    {"ndash", 0x2013}, {"mdash", 0x2014}, {"hellip", 0x2026}, {"lsquo", 0x2018},
-    {"rsquo", 0x2019}, {"ldquo", 0x201C}, {"rdquo", 0x201D}, {"laquo", 0xAB},   {"raquo", 0xBB},
-    {"copy", 0xA9},    {"reg", 0xAE},     {"trade", 0x2122}, {"euro", 0x20AC},  {"pound", 0xA3},
-    {"yen", 0xA5},     {"cent", 0xA2},    {"deg", 0xB0},     {"middot", 0xB7},  {"bull", 0x2022},
-    {"times", 0xD7},   {"divide", 0xF7},  {"eacute", 0xE9},  {"egrave", 0xE8},  {"agrave", 0xE0},
-    {"aacute", 0xE1},  {"uuml", 0xFC},    {"ouml", 0xF6},    {"auml", 0xE4},    {"szlig", 0xDF},
-    {"ccedil", 0xE7},  {"ntilde", 0xF1},  {"iexcl", 0xA1},   {"iquest", 0xBF},  {"sect", 0xA7},
-    {"para", 0xB6},    {"rarr", 0x2192},  {"larr", 0x2190},  {"zwj", 0x200D},   {"zwnj", 0x200C},
+    {"rsquo", 0x2019}, {"ldquo", 0x201C}, {"rdquo", 0x201D}, {"laquo", 0xAB},    {"raquo", 0xBB},
+    {"copy", 0xA9},    {"reg", 0xAE},     {"trade", 0x2122}, {"euro", 0x20AC},   {"pound", 0xA3},
+    {"yen", 0xA5},     {"cent", 0xA2},    {"deg", 0xB0},     {"middot", 0xB7},   {"bull", 0x2022},
+    {"times", 0xD7},   {"divide", 0xF7},  {"eacute", 0xE9},  {"egrave", 0xE8},   {"agrave", 0xE0},
+    {"aacute", 0xE1},  {"uuml", 0xFC},    {"ouml", 0xF6},    {"auml", 0xE4},     {"szlig", 0xDF},
+    {"ccedil", 0xE7},  {"ntilde", 0xF1},  {"iexcl", 0xA1},   {"iquest", 0xBF},   {"sect", 0xA7},
+    {"para", 0xB6},    {"rarr", 0x2192},  {"larr", 0x2190},  {"zwj", 0x200D},    {"zwnj", 0x200C},
 };
 
 /* Decodes the entity at s (s[0] == '&'); returns bytes consumed (0: not an
@@ -169,7 +172,8 @@ static size_t decode_entity(const char *s, size_t n, utf8proc_int32_t *cp)
         if (hex) i++;
         long v = 0;
         size_t start = i;
-        while (i < n && i - start < 8 && (hex ? isxdigit((unsigned char)s[i]) : isdigit((unsigned char)s[i]))) {
+        while (i < n && i - start < 8 &&
+               (hex ? isxdigit((unsigned char)s[i]) : isdigit((unsigned char)s[i]))) {
             int d = isdigit((unsigned char)s[i]) ? s[i] - '0' : (tolower((unsigned char)s[i]) - 'a' + 10);
             v = v * (hex ? 16 : 10) + d;
             i++;
@@ -180,7 +184,8 @@ static size_t decode_entity(const char *s, size_t n, utf8proc_int32_t *cp)
         return i;
     }
     size_t start = i;
-    while (i < n && i - start < 10 && isalnum((unsigned char)s[i])) i++;
+    while (i < n && i - start < 10 && isalnum((unsigned char)s[i]))
+        i++;
     if (i == start || i >= n || s[i] != ';') return 0;
     for (size_t k = 0; k < sizeof entities / sizeof entities[0]; k++) {
         if (strlen(entities[k].name) == i - start && strncmp(entities[k].name, s + start, i - start) == 0) {
@@ -219,25 +224,32 @@ static int get_attr(const char *attrs, size_t n, const char *name, char *out, si
 {
     size_t nl = strlen(name), i = 0;
     while (i < n) {
-        while (i < n && (isspace((unsigned char)attrs[i]) || attrs[i] == '/')) i++;
+        while (i < n && (isspace((unsigned char)attrs[i]) || attrs[i] == '/'))
+            i++;
         size_t ks = i;
-        while (i < n && !isspace((unsigned char)attrs[i]) && attrs[i] != '=' && attrs[i] != '>' && attrs[i] != '/') i++;
+        while (i < n && !isspace((unsigned char)attrs[i]) && attrs[i] != '=' && attrs[i] != '>' &&
+               attrs[i] != '/')
+            i++;
         size_t kl = i - ks;
-        while (i < n && isspace((unsigned char)attrs[i])) i++;
+        while (i < n && isspace((unsigned char)attrs[i]))
+            i++;
         const char *v = NULL;
         size_t vl = 0;
         if (i < n && attrs[i] == '=') {
             i++;
-            while (i < n && isspace((unsigned char)attrs[i])) i++;
+            while (i < n && isspace((unsigned char)attrs[i]))
+                i++;
             if (i < n && (attrs[i] == '"' || attrs[i] == '\'')) {
                 char q = attrs[i++];
                 v = attrs + i;
-                while (i < n && attrs[i] != q) i++;
+                while (i < n && attrs[i] != q)
+                    i++;
                 vl = (size_t)(attrs + i - v);
                 if (i < n) i++;
             } else {
                 v = attrs + i;
-                while (i < n && !isspace((unsigned char)attrs[i]) && attrs[i] != '>') i++;
+                while (i < n && !isspace((unsigned char)attrs[i]) && attrs[i] != '>')
+                    i++;
                 vl = (size_t)(attrs + i - v);
             }
         }
@@ -278,9 +290,12 @@ static int link_allowed(const char *href)
 static void emit_url(conv *c, const char *u)
 {
     for (; *u; u++) {
-        if (*u == ')') puts_(&c->out, "%29");
-        else if (*u == ' ') puts_(&c->out, "%20");
-        else if ((unsigned char)*u >= 0x20) put(&c->out, u, 1);
+        if (*u == ')')
+            puts_(&c->out, "%29");
+        else if (*u == ' ')
+            puts_(&c->out, "%20");
+        else if ((unsigned char)*u >= 0x20)
+            put(&c->out, u, 1);
     }
 }
 
@@ -290,7 +305,8 @@ static void media_name(const char *src, char *out, size_t size)
 {
     size_t end = strcspn(src, "?#");
     size_t start = end;
-    while (start > 0 && src[start - 1] != '/') start--;
+    while (start > 0 && src[start - 1] != '/')
+        start--;
     size_t o = 0;
     for (size_t i = start; i < end && o + 1 < size; i++) {
         unsigned char ch = (unsigned char)src[i];
@@ -306,9 +322,15 @@ static void add_media(conv *c, const char *name)
     for (size_t i = 0; i < *c->n_media; i++)
         if (strcmp((*c->media)[i], name) == 0) return;
     char **nm = realloc(*c->media, (*c->n_media + 1) * sizeof *nm);
-    if (!nm) { c->oom = 1; return; }
+    if (!nm) {
+        c->oom = 1;
+        return;
+    }
     *c->media = nm;
-    if (!(nm[*c->n_media] = dup_str(name))) { c->oom = 1; return; }
+    if (!(nm[*c->n_media] = dup_str(name))) {
+        c->oom = 1;
+        return;
+    }
     (*c->n_media)++;
 }
 
@@ -352,7 +374,8 @@ static void close_bold(conv *c)
 /* Closes inline state before a block boundary: markup never spans blocks. */
 static void end_inline(conv *c)
 {
-    while (c->bold) close_bold(c);
+    while (c->bold)
+        close_bold(c);
     if (c->in_link) {
         trim_trailing_spaces(&c->out);
         puts_(&c->out, "](");
@@ -365,9 +388,10 @@ static void end_inline(conv *c)
 
 static void handle_tag(conv *c, const char *name, size_t nl, int closing, const char *attrs, size_t al)
 {
-    static const char *const blocks[] = {"p", "div", "section", "article", "header", "footer", "blockquote",
-                                         "table", "pre", "figure", "figcaption", "main", "aside", "nav",
-                                         "dl", "address", "details", "summary", NULL};
+    static const char *const blocks[] = {"p",          "div",        "section", "article", "header",
+                                         "footer",     "blockquote", "table",   "pre",     "figure",
+                                         "figcaption", "main",       "aside",   "nav",     "dl",
+                                         "address",    "details",    "summary", NULL};
     if (nl == 2 && tolower((unsigned char)name[0]) == 'h' && name[1] >= '1' && name[1] <= '6') {
         end_inline(c);
         block_break(&c->out);
@@ -430,8 +454,10 @@ static void handle_tag(conv *c, const char *name, size_t nl, int closing, const 
     }
     if (is_tag(name, nl, "tr")) {
         end_inline(c);
-        if (c->depth > 0) c->pending_space = 1;
-        else if (closing) line_break(&c->out);
+        if (c->depth > 0)
+            c->pending_space = 1;
+        else if (closing)
+            line_break(&c->out);
         return;
     }
     if (is_tag(name, nl, "td") || is_tag(name, nl, "th")) {
@@ -442,8 +468,10 @@ static void handle_tag(conv *c, const char *name, size_t nl, int closing, const 
     }
     if (is_tag(name, nl, "strong") || is_tag(name, nl, "b")) {
         if (c->in_heading) return; /* a heading is bold already */
-        if (closing) close_bold(c);
-        else open_bold(c);
+        if (closing)
+            close_bold(c);
+        else
+            open_bold(c);
         return;
     }
     if (is_tag(name, nl, "a")) {
@@ -451,7 +479,8 @@ static void handle_tag(conv *c, const char *name, size_t nl, int closing, const 
             if (c->in_link) return;
             char href[MAX_HREF];
             if (get_attr(attrs, al, "href", href, sizeof href) && link_allowed(href)) {
-                if (c->pending_space && last_char(&c->out) != '\n' && last_char(&c->out) != ' ') puts_(&c->out, " ");
+                if (c->pending_space && last_char(&c->out) != '\n' && last_char(&c->out) != ' ')
+                    puts_(&c->out, " ");
                 c->pending_space = 0;
                 snprintf(c->href, sizeof c->href, "%s", href);
                 puts_(&c->out, "[");
@@ -460,7 +489,8 @@ static void handle_tag(conv *c, const char *name, size_t nl, int closing, const 
             }
         } else if (c->in_link) {
             int had_space = c->pending_space;
-            while (c->bold) close_bold(c);
+            while (c->bold)
+                close_bold(c);
             trim_trailing_spaces(&c->out);
             if (c->out.len == c->link_mark) {
                 /* A link without text: show its address as the text. */
@@ -502,7 +532,8 @@ static size_t skip_raw(const char *s, size_t n, size_t i, const char *tag)
 {
     size_t tl = strlen(tag);
     for (; i + tl + 2 < n + 1; i++) {
-        if (s[i] == '<' && i + 1 < n && s[i + 1] == '/' && i + 2 + tl <= n && strncasecmp(s + i + 2, tag, tl) == 0) {
+        if (s[i] == '<' && i + 1 < n && s[i + 1] == '/' && i + 2 + tl <= n &&
+            strncasecmp(s + i + 2, tag, tl) == 0) {
             const char *gt = memchr(s + i, '>', n - i);
             return gt ? (size_t)(gt - s) + 1 : n;
         }
@@ -524,15 +555,22 @@ static void convert(conv *c, const char *s, size_t n)
         if (i + 4 <= n && strncmp(s + i, "<!--", 4) == 0) {
             const char *e = NULL;
             for (size_t k = i + 4; k + 3 <= n; k++)
-                if (strncmp(s + k, "-->", 3) == 0) { e = s + k + 3; break; }
+                if (strncmp(s + k, "-->", 3) == 0) {
+                    e = s + k + 3;
+                    break;
+                }
             i = e ? (size_t)(e - s) : n;
             continue;
         }
         size_t j = i + 1;
         int closing = 0;
-        if (j < n && s[j] == '/') { closing = 1; j++; }
+        if (j < n && s[j] == '/') {
+            closing = 1;
+            j++;
+        }
         size_t ns = j;
-        while (j < n && (isalnum((unsigned char)s[j]))) j++;
+        while (j < n && (isalnum((unsigned char)s[j])))
+            j++;
         size_t nl = j - ns;
         if (nl == 0 && !(j < n && (s[j] == '!' || s[j] == '?'))) {
             emit_text(c, "<", 1); /* a stray '<' is text */
@@ -543,8 +581,10 @@ static void convert(conv *c, const char *s, size_t n)
         size_t k = j;
         char q = 0;
         while (k < n && (q || s[k] != '>')) {
-            if (q && s[k] == q) q = 0;
-            else if (!q && (s[k] == '"' || s[k] == '\'')) q = s[k];
+            if (q && s[k] == q)
+                q = 0;
+            else if (!q && (s[k] == '"' || s[k] == '\''))
+                q = s[k];
             k++;
         }
         const char *name = s + ns;
@@ -565,7 +605,8 @@ static char *tidy(buf *b)
     for (size_t i = 0; i < b->len; i++) {
         char ch = b->s[i];
         if (ch == '\n') {
-            while (o && out[o - 1] == ' ') o--;
+            while (o && out[o - 1] == ' ')
+                o--;
             nl++;
             continue;
         }
@@ -579,7 +620,8 @@ static char *tidy(buf *b)
         if (ch == ' ' && (o == 0 || out[o - 1] == '\n')) continue;
         out[o++] = ch;
     }
-    while (o && out[o - 1] == ' ') o--;
+    while (o && out[o - 1] == ' ')
+        o--;
     out[o] = '\0';
     return out;
 }
@@ -605,20 +647,21 @@ ks_status ks_zendesk_html_to_markup(const char *html, size_t len, char **out, ch
 /* ============================================================ articles */
 
 typedef struct zd_article {
-    char *key;        /* "id\nlocale" */
-    cJSON *obj;       /* the kiosk-faq/1 article */
+    char *key;  /* "id\nlocale" */
+    cJSON *obj; /* the kiosk-faq/1 article */
     int64_t updated;
 } zd_article;
 
 typedef struct zd_section {
     char *id;
-    cJSON *titles;    /* locale -> name */
+    cJSON *titles; /* locale -> name */
 } zd_section;
 
 void ks_zendesk_stats_free(ks_zendesk_stats *stats)
 {
     if (!stats) return;
-    for (size_t i = 0; i < stats->n_media; i++) free(stats->media[i]);
+    for (size_t i = 0; i < stats->n_media; i++)
+        free(stats->media[i]);
     free(stats->media);
     stats->media = NULL;
     stats->n_media = 0;
@@ -650,7 +693,10 @@ static zd_section *find_section(zd_section *s, size_t n, const char *id)
 static ks_status add_section(zd_section **secs, size_t *n, const char *id, zd_section **out, ks_error *err)
 {
     zd_section *f = find_section(*secs, *n, id);
-    if (f) { *out = f; return KS_OK; }
+    if (f) {
+        *out = f;
+        return KS_OK;
+    }
     zd_section *ns = realloc(*secs, (*n + 1) * sizeof *ns);
     if (!ns) return ks_error_set(err, KS_ERR_NOMEM, "out of memory");
     *secs = ns;
@@ -677,21 +723,29 @@ static ks_status convert_article(const cJSON *a, const char *source, int index, 
     const cJSON *position = cJSON_GetObjectItemCaseSensitive(a, "position");
     const cJSON *html_url = cJSON_GetObjectItemCaseSensitive(a, "html_url");
     if (!cJSON_IsObject(a) || !id_text(cJSON_GetObjectItemCaseSensitive(a, "id"), id, sizeof id))
-        return ks_error_set(err, KS_ERR_INVALID, "%s: articles[%d]: 'id' is missing or not a Zendesk id", source, index);
+        return ks_error_set(err, KS_ERR_INVALID, "%s: articles[%d]: 'id' is missing or not a Zendesk id",
+                            source, index);
     if (!cJSON_IsString(locale) || ks_locale_canonical(locale->valuestring, loc) != 0)
-        return ks_error_set(err, KS_ERR_INVALID, "%s: article %s: 'locale' is missing or not a locale tag", source, id);
+        return ks_error_set(err, KS_ERR_INVALID, "%s: article %s: 'locale' is missing or not a locale tag",
+                            source, id);
     if (!cJSON_IsString(title) || !title->valuestring[0])
         return ks_error_set(err, KS_ERR_INVALID, "%s: article %s (%s): 'title' is missing", source, id, loc);
     if (body && !cJSON_IsString(body) && !cJSON_IsNull(body))
-        return ks_error_set(err, KS_ERR_INVALID, "%s: article %s (%s): 'body' must be HTML text", source, id, loc);
+        return ks_error_set(err, KS_ERR_INVALID, "%s: article %s (%s): 'body' must be HTML text", source, id,
+                            loc);
     char *markup = NULL;
     const char *html = cJSON_IsString(body) ? body->valuestring : "";
-    ks_status rc = ks_zendesk_html_to_markup(html, strlen(html), &markup, &stats->media, &stats->n_media, err);
+    ks_status rc =
+        ks_zendesk_html_to_markup(html, strlen(html), &markup, &stats->media, &stats->n_media, err);
     if (rc) return rc;
     /* Zendesk titles may carry entities too. */
     char *title_txt = NULL;
-    rc = ks_zendesk_html_to_markup(title->valuestring, strlen(title->valuestring), &title_txt, NULL, NULL, err);
-    if (rc) { free(markup); return rc; }
+    rc = ks_zendesk_html_to_markup(title->valuestring, strlen(title->valuestring), &title_txt, NULL, NULL,
+                                   err);
+    if (rc) {
+        free(markup);
+        return rc;
+    }
     cJSON *o = cJSON_CreateObject();
     char kid[64];
     snprintf(kid, sizeof kid, "zd-%s", id);
@@ -708,8 +762,8 @@ static ks_status convert_article(const cJSON *a, const char *source, int index, 
     cJSON_AddStringToObject(o, "body", markup);
     cJSON *kw = cJSON_AddArrayToObject(o, "keywords");
     const cJSON *l;
-    cJSON_ArrayForEach(l, labels)
-        if (cJSON_IsString(l) && l->valuestring[0]) cJSON_AddItemToArray(kw, cJSON_CreateString(l->valuestring));
+    cJSON_ArrayForEach(l, labels) if (cJSON_IsString(l) && l->valuestring[0])
+        cJSON_AddItemToArray(kw, cJSON_CreateString(l->valuestring));
     za->updated = 0;
     if (cJSON_IsString(updated) && ks_clock_parse_iso8601(updated->valuestring, &za->updated) == 0)
         cJSON_AddStringToObject(o, "updated_at", updated->valuestring);
@@ -720,7 +774,10 @@ static ks_status convert_article(const cJSON *a, const char *source, int index, 
     if (cJSON_IsString(html_url)) cJSON_AddStringToObject(src, "html_url", html_url->valuestring);
     size_t kl = strlen(kid) + strlen(loc) + 2;
     za->key = malloc(kl);
-    if (!za->key || !o) { rc = ks_error_set(err, KS_ERR_NOMEM, "out of memory"); goto fail; }
+    if (!za->key || !o) {
+        rc = ks_error_set(err, KS_ERR_NOMEM, "out of memory");
+        goto fail;
+    }
     snprintf(za->key, kl, "%s\n%s", kid, loc);
     za->obj = o;
     free(markup);
@@ -744,8 +801,10 @@ static void read_sections(const cJSON *root, zd_section **secs, size_t *n_secs)
         char id[48], loc[KS_LOCALE_MAX];
         const cJSON *name = cJSON_GetObjectItemCaseSensitive(s, "name");
         const cJSON *locale = cJSON_GetObjectItemCaseSensitive(s, "locale");
-        if (!id_text(cJSON_GetObjectItemCaseSensitive(s, "id"), id, sizeof id) || !cJSON_IsString(name)) continue;
-        if (!cJSON_IsString(locale) || ks_locale_canonical(locale->valuestring, loc) != 0) snprintf(loc, sizeof loc, "en");
+        if (!id_text(cJSON_GetObjectItemCaseSensitive(s, "id"), id, sizeof id) || !cJSON_IsString(name))
+            continue;
+        if (!cJSON_IsString(locale) || ks_locale_canonical(locale->valuestring, loc) != 0)
+            snprintf(loc, sizeof loc, "en");
         zd_section *z = NULL;
         if (add_section(secs, n_secs, id, &z, NULL) != KS_OK) continue;
         cJSON_DeleteItemFromObjectCaseSensitive(z->titles, loc);
@@ -753,8 +812,8 @@ static void read_sections(const cJSON *root, zd_section **secs, size_t *n_secs)
     }
 }
 
-ks_status ks_zendesk_convert(const ks_zendesk_page *pages, size_t n_pages, char **out_json, ks_zendesk_stats *stats_out,
-                             ks_error *err)
+ks_status ks_zendesk_convert(const ks_zendesk_page *pages, size_t n_pages, char **out_json,
+                             ks_zendesk_stats *stats_out, ks_error *err)
 {
     ks_status rc = KS_OK;
     ks_zendesk_stats stats = {0};
@@ -766,7 +825,8 @@ ks_status ks_zendesk_convert(const ks_zendesk_page *pages, size_t n_pages, char 
     for (size_t p = 0; p < n_pages && rc == KS_OK; p++) {
         const char *source = pages[p].source ? pages[p].source : "page";
         if (pages[p].len > KS_ZENDESK_MAX_PAGE_BYTES) {
-            rc = ks_error_set(err, KS_ERR_TOO_LARGE, "%s: larger than %u bytes", source, KS_ZENDESK_MAX_PAGE_BYTES);
+            rc = ks_error_set(err, KS_ERR_TOO_LARGE, "%s: larger than %u bytes", source,
+                              KS_ZENDESK_MAX_PAGE_BYTES);
             break;
         }
         cJSON *root = cJSON_ParseWithLength(pages[p].json, pages[p].len);
@@ -798,7 +858,8 @@ ks_status ks_zendesk_convert(const ks_zendesk_page *pages, size_t n_pages, char 
             if (rc) break;
             /* A later copy of the same article wins unless it is older. */
             size_t k = 0;
-            while (k < n_arts && strcmp(arts[k].key, za.key) != 0) k++;
+            while (k < n_arts && strcmp(arts[k].key, za.key) != 0)
+                k++;
             if (k < n_arts) {
                 stats.superseded++;
                 if (za.updated && arts[k].updated && za.updated < arts[k].updated) {
@@ -829,7 +890,10 @@ ks_status ks_zendesk_convert(const ks_zendesk_page *pages, size_t n_pages, char 
     }
     if (rc) goto out;
     doc = cJSON_CreateObject();
-    if (!doc) { rc = ks_error_set(err, KS_ERR_NOMEM, "out of memory"); goto out; }
+    if (!doc) {
+        rc = ks_error_set(err, KS_ERR_NOMEM, "out of memory");
+        goto out;
+    }
     cJSON_AddStringToObject(doc, "format", "kiosk-faq/1");
     cJSON *cats = cJSON_AddArrayToObject(doc, "categories");
     cJSON *list = cJSON_AddArrayToObject(doc, "articles");
@@ -861,7 +925,10 @@ ks_status ks_zendesk_convert(const ks_zendesk_page *pages, size_t n_pages, char 
     }
     stats.articles = n_arts;
     *out_json = cJSON_Print(doc);
-    if (!*out_json) { rc = ks_error_set(err, KS_ERR_NOMEM, "out of memory"); goto out; }
+    if (!*out_json) {
+        rc = ks_error_set(err, KS_ERR_NOMEM, "out of memory");
+        goto out;
+    }
     if (stats_out) {
         *stats_out = stats;
         memset(&stats, 0, sizeof stats);

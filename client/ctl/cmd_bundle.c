@@ -20,8 +20,9 @@
 
 static void bundle_usage(FILE *f)
 {
-    fprintf(f, "usage: kioskctl bundle build --key SECRET_FILE --version N [--expires ISO8601] SRC_DIR OUT_DIR\n"
-               "       kioskctl bundle verify --pubkey PUBLIC_FILE DIR\n");
+    fprintf(f,
+            "usage: kioskctl bundle build --key SECRET_FILE --version N [--expires ISO8601] SRC_DIR OUT_DIR\n"
+            "       kioskctl bundle verify --pubkey PUBLIC_FILE DIR\n");
 }
 
 static int parse_i64(const char *s, int64_t *out)
@@ -45,14 +46,17 @@ static int cmd_build(int argc, char **argv)
             key = argv[++i];
         } else if (strcmp(argv[i], "--version") == 0 && i + 1 < argc) {
             if (parse_i64(argv[++i], &opts.version) != 0 || opts.version < 1) {
-                fprintf(stderr, "kioskctl: bundle build: --version must be a whole number >= 1, got '%s'\n", argv[i]);
+                fprintf(stderr, "kioskctl: bundle build: --version must be a whole number >= 1, got '%s'\n",
+                        argv[i]);
                 return 2;
             }
             have_version = 1;
         } else if (strcmp(argv[i], "--expires") == 0 && i + 1 < argc) {
             if (ks_clock_parse_iso8601(argv[++i], &opts.expires) != 0) {
-                fprintf(stderr, "kioskctl: bundle build: --expires must be an ISO 8601 time like "
-                                "2027-01-01T00:00:00Z, got '%s'\n", argv[i]);
+                fprintf(stderr,
+                        "kioskctl: bundle build: --expires must be an ISO 8601 time like "
+                        "2027-01-01T00:00:00Z, got '%s'\n",
+                        argv[i]);
                 return 2;
             }
         } else if (argv[i][0] == '-') {
@@ -116,9 +120,10 @@ static int cmd_verify(int argc, char **argv)
     }
     char exp[32];
     ks_clock_format_iso8601(m->expires, exp, sizeof exp);
-    printf("bundle: %s verifies: version %lld, %zu content files, %zu media, %llu bytes, key %s, expires %s\n", dir,
-           (long long)m->version, m->n_content, m->n_files - m->n_content, (unsigned long long)m->total_bytes,
-           m->keyid, exp);
+    printf(
+        "bundle: %s verifies: version %lld, %zu content files, %zu media, %llu bytes, key %s, expires %s\n",
+        dir, (long long)m->version, m->n_content, m->n_files - m->n_content,
+        (unsigned long long)m->total_bytes, m->keyid, exp);
     ks_manifest_free(m);
     return 0;
 }

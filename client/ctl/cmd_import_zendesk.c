@@ -73,18 +73,21 @@ int ks_cmd_import_zendesk(const char *data_dir, int argc, char **argv)
     printf("; skipped %zu drafts, %zu superseded copies\n", st.drafts, st.superseded);
     if (st.n_media) {
         printf("the articles show %zu images: put these files in the content's media/ folder:\n", st.n_media);
-        for (size_t k = 0; k < st.n_media; k++) printf("  media/%s\n", st.media[k]);
+        for (size_t k = 0; k < st.n_media; k++)
+            printf("  media/%s\n", st.media[k]);
     }
     if (st.more_pages)
-        fprintf(stderr, "kioskctl: import-zendesk: warning: the last page names a next_page: the export has more "
-                        "pages than were given\n");
+        fprintf(stderr,
+                "kioskctl: import-zendesk: warning: the last page names a next_page: the export has more "
+                "pages than were given\n");
     exit_code = 0;
 out:
     ks_store_close(store);
     ks_faq_free(faq);
     free(json);
     ks_zendesk_stats_free(&st);
-    for (int k = 0; data && k < n; k++) free(data[k]);
+    for (int k = 0; data && k < n; k++)
+        free(data[k]);
     free(data);
     free(pages);
     return exit_code;

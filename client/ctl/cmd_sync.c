@@ -28,10 +28,11 @@
 
 static void sync_usage(FILE *f)
 {
-    fprintf(f,
-            "usage: kioskctl [--data-dir DIR] sync [--once] [--url URL] [--pubkey PUBLIC_FILE] [--config FILE]\n"
-            "         [--allow-insecure-http] [--pin sha256//BASE64] [--cacert FILE] [--json]\n"
-            "         [--connect-timeout S] [--low-speed-time S] [--interval S] [--passes N]\n");
+    fprintf(
+        f,
+        "usage: kioskctl [--data-dir DIR] sync [--once] [--url URL] [--pubkey PUBLIC_FILE] [--config FILE]\n"
+        "         [--allow-insecure-http] [--pin sha256//BASE64] [--cacert FILE] [--json]\n"
+        "         [--connect-timeout S] [--low-speed-time S] [--interval S] [--passes N]\n");
 }
 
 static int parse_uint(const char *s, unsigned *out)
@@ -57,8 +58,10 @@ static void print_result_json(const ks_sync_result *r, const ks_error *err)
     cJSON_AddNumberToObject(o, "files_fetched", r->files_fetched);
     cJSON_AddNumberToObject(o, "bytes_resumed", (double)r->bytes_resumed);
     cJSON_AddNumberToObject(o, "retry_after_s", r->retry_after_s);
-    if (r->status != KS_OK) cJSON_AddStringToObject(o, "error", err->msg);
-    else cJSON_AddNullToObject(o, "error");
+    if (r->status != KS_OK)
+        cJSON_AddStringToObject(o, "error", err->msg);
+    else
+        cJSON_AddNullToObject(o, "error");
     char *s = cJSON_PrintUnformatted(o);
     if (s) printf("%s\n", s);
     free(s);
@@ -147,16 +150,26 @@ int ks_cmd_sync(const char *data_dir, int argc, char **argv)
     for (int i = 1; i < argc; i++) {
         const char *a = argv[i];
         int has = i + 1 < argc;
-        if (strcmp(a, "--once") == 0) once = 1;
-        else if (strcmp(a, "--json") == 0) json = 1;
-        else if (strcmp(a, "--allow-insecure-http") == 0) cfg.allow_insecure_http = 1;
-        else if (strcmp(a, "--url") == 0 && has) url = argv[++i];
-        else if (strcmp(a, "--pubkey") == 0 && has) pubkey_file = argv[++i];
-        else if (strcmp(a, "--config") == 0 && has) config_file = argv[++i];
-        else if (strcmp(a, "--pin") == 0 && has) cfg.pinned_pubkey = argv[++i];
-        else if (strcmp(a, "--cacert") == 0 && has) cfg.ca_file = argv[++i];
-        else if ((strcmp(a, "--connect-timeout") == 0 && has && parse_uint(argv[++i], &cfg.connect_timeout_s) == 0) ||
-                 (strcmp(a, "--low-speed-time") == 0 && has && parse_uint(argv[++i], &cfg.low_speed_time_s) == 0) ||
+        if (strcmp(a, "--once") == 0)
+            once = 1;
+        else if (strcmp(a, "--json") == 0)
+            json = 1;
+        else if (strcmp(a, "--allow-insecure-http") == 0)
+            cfg.allow_insecure_http = 1;
+        else if (strcmp(a, "--url") == 0 && has)
+            url = argv[++i];
+        else if (strcmp(a, "--pubkey") == 0 && has)
+            pubkey_file = argv[++i];
+        else if (strcmp(a, "--config") == 0 && has)
+            config_file = argv[++i];
+        else if (strcmp(a, "--pin") == 0 && has)
+            cfg.pinned_pubkey = argv[++i];
+        else if (strcmp(a, "--cacert") == 0 && has)
+            cfg.ca_file = argv[++i];
+        else if ((strcmp(a, "--connect-timeout") == 0 && has &&
+                  parse_uint(argv[++i], &cfg.connect_timeout_s) == 0) ||
+                 (strcmp(a, "--low-speed-time") == 0 && has &&
+                  parse_uint(argv[++i], &cfg.low_speed_time_s) == 0) ||
                  (strcmp(a, "--interval") == 0 && has && parse_uint(argv[++i], &cfg.interval_s) == 0) ||
                  (strcmp(a, "--passes") == 0 && has && parse_uint(argv[++i], &passes) == 0))
             continue;
@@ -195,8 +208,10 @@ int ks_cmd_sync(const char *data_dir, int argc, char **argv)
             goto out;
         }
     } else if (!conf || ks_config_pubkey(conf, cfg.pubkey, &err) != KS_OK) {
-        fprintf(stderr, "kioskctl: sync: no content key: pass --pubkey PUBLIC_FILE or set content_pubkey in the "
-                        "config%s%s\n", conf ? ": " : "", conf ? err.msg : "");
+        fprintf(stderr,
+                "kioskctl: sync: no content key: pass --pubkey PUBLIC_FILE or set content_pubkey in the "
+                "config%s%s\n",
+                conf ? ": " : "", conf ? err.msg : "");
         exit_code = 2;
         goto out;
     }
@@ -210,9 +225,11 @@ int ks_cmd_sync(const char *data_dir, int argc, char **argv)
     if (json) {
         print_result_json(&res, &err);
     } else if (rc == KS_OK) {
-        printf("sync: %s version %lld (%u requests, %llu bytes received, %u files fetched, %llu bytes resumed)\n",
+        printf("sync: %s version %lld (%u requests, %llu bytes received, %u files fetched, %llu bytes "
+               "resumed)\n",
                res.updated ? "installed" : "up to date at", (long long)res.content_version, res.requests,
-               (unsigned long long)res.bytes_received, res.files_fetched, (unsigned long long)res.bytes_resumed);
+               (unsigned long long)res.bytes_received, res.files_fetched,
+               (unsigned long long)res.bytes_resumed);
     }
     if (rc != KS_OK && !json) {
         const char *st = ks_sync_state_name(res.state);

@@ -5,7 +5,9 @@
  *     ("reservations" -> "reserv"); function words are kept as their own
  *     (weak) kind so "where are you from" still means something;
  *   - Han (Chinese): every character and every pair of adjacent characters,
- *     plus the pair's pinyin ("~hua.bei") so homophones meet.
+ *     plus the pair's pinyin ("~hua.bei") so homophones meet; text written
+ *     in Traditional Chinese also gets the terms of its mainland wording
+ *     (marked variant), so Taiwanese phrasing finds Simplified content.
  *
  * Terms are short byte strings (at most KS_TERM_MAX - 1 bytes, never
  * containing a space or NUL); their kind can be told from their first byte
@@ -36,6 +38,7 @@ typedef struct ks_term {
     uint8_t kind;         /* ks_term_kind */
     uint8_t surf_len;     /* KS_TERM_WORD: the word before stemming, in norm */
     uint8_t last;         /* 1 when this term comes from the text's last token */
+    uint8_t variant;      /* 1: only in the Taiwan->mainland wording (ks_norm_text_alt) */
     uint32_t surf_off;
     uint32_t pos;         /* token position in the text (words and Han characters) */
 } ks_term;

@@ -45,9 +45,9 @@ ks_status ks_bundle_read_seckey(const char *path, unsigned char sk[64], ks_error
 /* --- building ------------------------------------------------------------- */
 
 typedef struct ks_bundle_build_opts {
-    int64_t version;  /* >= 1 and newer than a manifest already in out_dir */
-    int64_t expires;  /* unix seconds; 0 = now + KS_BUNDLE_DEFAULT_VALIDITY_S */
-    int64_t now;      /* "created"; 0 = the wall clock */
+    int64_t version; /* >= 1 and newer than a manifest already in out_dir */
+    int64_t expires; /* unix seconds; 0 = now + KS_BUNDLE_DEFAULT_VALIDITY_S */
+    int64_t now;     /* "created"; 0 = the wall clock */
 } ks_bundle_build_opts;
 
 typedef struct ks_bundle_build_stats {
@@ -103,7 +103,7 @@ ks_status ks_bundle_apply(ks_store *store, ks_mediastore *ms, const ks_manifest 
 
 typedef struct ks_bundle_import_stats {
     int64_t version;
-    int already_installed;     /* 1: the bundle was the installed one; nothing changed */
+    int already_installed; /* 1: the bundle was the installed one; nothing changed */
     size_t files_copied;
     uint64_t bytes_copied;
     ks_bundle_apply_stats apply;

@@ -22,8 +22,8 @@
 #include "ks/error.h"
 
 /* Documented limits (docs/bundles.md). */
-#define KS_MANIFEST_MAX_BYTES (16u * 1024u * 1024u)   /* whole manifest.json */
-#define KS_MANIFEST_MAX_FILES 500000u                 /* content + media entries */
+#define KS_MANIFEST_MAX_BYTES (16u * 1024u * 1024u)           /* whole manifest.json */
+#define KS_MANIFEST_MAX_FILES 500000u                         /* content + media entries */
 #define KS_MANIFEST_MAX_FILE_SIZE (4ull * 1024 * 1024 * 1024) /* one media file */
 #define KS_MANIFEST_MAX_NAME 255
 #define KS_MANIFEST_MAX_SIGNATURES 16
@@ -42,23 +42,23 @@ typedef enum ks_manifest_kind {
 
 typedef struct ks_manifest_file {
     ks_manifest_kind kind;
-    char *name;                  /* safe relative name; media: what articles cite as media/NAME */
-    char sha256[KS_SHA256_HEX];  /* lowercase hex */
+    char *name;                 /* safe relative name; media: what articles cite as media/NAME */
+    char sha256[KS_SHA256_HEX]; /* lowercase hex */
     uint64_t size;
 } ks_manifest_file;
 
 typedef struct ks_manifest {
-    int64_t version;             /* >= 1, strictly increasing per publisher */
-    int64_t created;             /* unix seconds */
-    int64_t expires;             /* unix seconds, > created */
+    int64_t version; /* >= 1, strictly increasing per publisher */
+    int64_t created; /* unix seconds */
+    int64_t expires; /* unix seconds, > created */
     char **locales;
     size_t n_locales;
-    ks_manifest_file *files;     /* content files first, then media, as listed */
+    ks_manifest_file *files; /* content files first, then media, as listed */
     size_t n_files;
-    size_t n_content;            /* files[0 .. n_content) are content */
-    uint64_t total_bytes;        /* sum of all file sizes */
-    char keyid[KS_KEYID_HEX];    /* key that signed it (set by ks_manifest_open) */
-    char digest[KS_SHA256_HEX];  /* SHA-256 of the signed bytes: this manifest's identity */
+    size_t n_content;           /* files[0 .. n_content) are content */
+    uint64_t total_bytes;       /* sum of all file sizes */
+    char keyid[KS_KEYID_HEX];   /* key that signed it (set by ks_manifest_open) */
+    char digest[KS_SHA256_HEX]; /* SHA-256 of the signed bytes: this manifest's identity */
 } ks_manifest;
 
 /* The key id of an Ed25519 public key: first 8 bytes of its SHA-256, hex. */

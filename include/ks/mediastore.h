@@ -75,8 +75,8 @@ void ks_blob_writer_abort(ks_blob_writer *w, int keep);
 
 /* Copies a local media file (a USB bundle) into the store, verifying size
  * and hash while streaming. No-op when the store already has it. */
-ks_status ks_mediastore_add_file(ks_mediastore *ms, const char *src_path, const char *sha256,
-                                 uint64_t size, const char *label, ks_error *err);
+ks_status ks_mediastore_add_file(ks_mediastore *ms, const char *src_path, const char *sha256, uint64_t size,
+                                 const char *label, ks_error *err);
 
 /* fsyncs DATA_DIR/media so the renames survive a power cut; call before
  * the import that makes the files live. */
@@ -103,7 +103,8 @@ ks_status ks_mediastore_put_docs(ks_mediastore *ms, const ks_mediastore_doc *doc
 
 /* Reads a stored document. *data is malloc'ed and NUL-terminated (free()).
  * KS_ERR_NOT_FOUND when absent. */
-ks_status ks_mediastore_get_doc(ks_mediastore *ms, const char *sha256, char **data, size_t *len, ks_error *err);
+ks_status ks_mediastore_get_doc(ks_mediastore *ms, const char *sha256, char **data, size_t *len,
+                                ks_error *err);
 
 /* --- the live set --------------------------------------------------------- */
 

@@ -20,8 +20,9 @@
 
 typedef struct ks_norm ks_norm;
 
-/* Opens the normaliser and its Traditional->Simplified converter (OpenCC's
- * t2s.json from the system's OpenCC data). *out: ks_norm_close(). */
+/* Opens the normaliser and its Traditional->Simplified converters (OpenCC's
+ * t2s.json and tw2sp.json from the system's OpenCC data). *out:
+ * ks_norm_close(). */
 ks_status ks_norm_open(ks_norm **out, ks_error *err);
 void ks_norm_close(ks_norm *n);
 
@@ -31,6 +32,14 @@ void ks_norm_close(ks_norm *n);
  * Fails only when memory runs out. */
 ks_status ks_norm_text(ks_norm *n, const char *text, size_t len, char **out, size_t *out_len,
                        ks_error *err);
+
+/* Like ks_norm_text, and when the text is written in Traditional Chinese
+ * also gives, in *alt (else NULL), the text with Taiwan usage folded to
+ * mainland usage as well (OpenCC tw2sp: 繫結 -> 绑定, 登出 -> 注销), so a
+ * visitor's Taiwanese wording can meet content written in Simplified.
+ * *alt: malloc'ed, free(); alt_len may be NULL. */
+ks_status ks_norm_text_alt(ks_norm *n, const char *text, size_t len, char **out, size_t *out_len, char **alt,
+                           size_t *alt_len, ks_error *err);
 
 /* 1 when codepoint c is a Han (CJK ideograph) character: the script that is
  * written without spaces and indexed as characters rather than words. */

@@ -54,15 +54,15 @@ typedef enum ks_sync_state {
 const char *ks_sync_state_name(ks_sync_state st);
 
 typedef struct ks_sync_result {
-    ks_sync_state state;         /* state after the pass: IDLE, OFFLINE or ERROR */
-    ks_status status;            /* KS_OK or why it failed */
-    int updated;                 /* 1 when new content was switched in */
-    int64_t content_version;     /* installed after the pass */
-    unsigned requests;           /* HTTP requests made */
-    uint64_t bytes_received;     /* headers + bodies */
+    ks_sync_state state;     /* state after the pass: IDLE, OFFLINE or ERROR */
+    ks_status status;        /* KS_OK or why it failed */
+    int updated;             /* 1 when new content was switched in */
+    int64_t content_version; /* installed after the pass */
+    unsigned requests;       /* HTTP requests made */
+    uint64_t bytes_received; /* headers + bodies */
     unsigned files_fetched;
-    uint64_t bytes_resumed;      /* bytes not fetched again thanks to Range */
-    unsigned retry_after_s;      /* server asked to wait (429/503), else 0 */
+    uint64_t bytes_resumed; /* bytes not fetched again thanks to Range */
+    unsigned retry_after_s; /* server asked to wait (429/503), else 0 */
 } ks_sync_result;
 
 /* One synchronous pass (kioskctl sync --once). res may be NULL. Takes the
@@ -94,8 +94,9 @@ ks_status ks_sync_start(const ks_sync_config *cfg, ks_sync_notify notify, void *
 void ks_sync_get_status(ks_sync *s, ks_sync_status *out);
 /* Asks for a pass now (technician's "sync now"); returns at once. */
 void ks_sync_now(ks_sync *s);
-/* Cancels a running transfer (partial files are kept), joins the thread,
- * frees s. NULL is fine. */
+/* Cancels a running transfer (partial files are kept; a switch already
+ * under way finishes first: a transaction is never interrupted), joins the
+ * thread, frees s. NULL is fine. */
 void ks_sync_stop(ks_sync *s);
 
 /* --- policy helpers (exposed for tests) -------------------------------------- */

@@ -23,19 +23,19 @@
 #define KS_ZENDESK_MAX_PAGE_BYTES (64u * 1024u * 1024u)
 
 typedef struct ks_zendesk_page {
-    const char *json;   /* one export page */
+    const char *json; /* one export page */
     size_t len;
     const char *source; /* file name, for messages */
 } ks_zendesk_page;
 
 typedef struct ks_zendesk_stats {
-    size_t articles;     /* converted */
-    size_t drafts;       /* skipped: draft */
-    size_t superseded;   /* skipped: a later page has a newer copy */
-    size_t sections;     /* categories produced */
-    char **media;        /* media NAMEs the bodies cite (to copy into media/) */
+    size_t articles;   /* converted */
+    size_t drafts;     /* skipped: draft */
+    size_t superseded; /* skipped: a later page has a newer copy */
+    size_t sections;   /* categories produced */
+    char **media;      /* media NAMEs the bodies cite (to copy into media/) */
     size_t n_media;
-    int more_pages;      /* 1: the last page names a next_page not given */
+    int more_pages; /* 1: the last page names a next_page not given */
 } ks_zendesk_stats;
 
 /* Converts pages (in export order; a later copy of id+locale replaces an
@@ -49,7 +49,7 @@ void ks_zendesk_stats_free(ks_zendesk_stats *stats);
 /* Converts one article body. *out malloc'ed (free()). When media is
  * non-NULL, cited image names are appended to it (*media, *n_media grow;
  * free each and the array). */
-ks_status ks_zendesk_html_to_markup(const char *html, size_t len, char **out, char ***media,
-                                    size_t *n_media, ks_error *err);
+ks_status ks_zendesk_html_to_markup(const char *html, size_t len, char **out, char ***media, size_t *n_media,
+                                    ks_error *err);
 
 #endif

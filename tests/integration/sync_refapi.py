@@ -229,6 +229,21 @@ try:
     unchanged(d, 2, "expired")
     api.serve(site)
 
+    # --- defaults from the config: support_api_url + "bundle/", content_pubkey ----
+    d = fresh("from-config")
+    with open(os.path.join(d, "config.json"), "w") as f:
+        json.dump({"support_api_url": api.base, "content_pubkey": pub}, f)
+    r = T.ctl("sync", "--once", "--json", data=d)
+    res = json.loads(r.stdout.strip().splitlines()[-1]) if r.stdout.strip() else {}
+    T.check(res.get("content_version") == 3, "sync --once with the config's URL and key: %s" % res)
+    with open(T.path("other-config.json"), "w") as f:
+        json.dump({"support_api_url": api.base, "content_pubkey": other_pub}, f)
+    d = fresh("from-other-config")
+    r = T.ctl("sync", "--once", "--config", T.path("other-config.json"), data=d, expect=1)
+    T.check("not by the trusted key" in r.stderr, "--config FILE is used (its key refuses): %s" % r.stderr.strip())
+    r = T.ctl("sync", "--once", data=T.path("no-config"), expect=2)
+    T.check("no URL" in r.stderr, "without URL or config: a usage error naming what is missing")
+
     # --- URL policy, before any request -----------------------------------------
     d = fresh("policy")
     for url, words in [("http://updates.example.org/bundle/", ["only allowed to this machine"]),
@@ -251,6 +266,32 @@ try:
         T.check(2.0 <= gap < 6.0, "worker waited %.2f s after 'Retry-After: 2'" % gap)
     T.check("idle" in r.stdout and "error" in r.stdout, "worker printed its states: %r" % r.stdout)
     unchanged(d, 3, "worker")
+    # --- stopping the worker mid-download: prompt, partial kept, resumed later ----
+    d = fresh("worker-stop")
+    api.clear_faults()
+    api.log()
+    api.fault("stall", path="/media/", stall_s=30, fraction=0.5)
+    import subprocess
+    p = subprocess.Popen([kstest.KIOSKCTL, "--data-dir", d, "sync", "--url", api.url, "--pubkey", pub],
+                         stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True)
+    deadline = time.time() + 15
+    while time.time() < deadline and not any("/media/" in x["path"] for x in api.log(clear=False)):
+        time.sleep(0.1)
+    time.sleep(0.5)
+    t0 = time.time()
+    p.terminate()
+    try:
+        p.wait(5)
+    except subprocess.TimeoutExpired:
+        p.kill()
+        p.wait()
+    T.check(time.time() - t0 < 3, "the worker stops promptly during a stalled download (%.1f s)" % (time.time() - t0))
+    T.check(p.returncode == 0, "the worker exits cleanly on SIGTERM (%s)" % p.returncode)
+    T.check(kv(d, "sync.state") == "idle" and kv(d, "sync.last_error") is None, "a stop is not reported as an error")
+    T.check(os.listdir(os.path.join(d, "media", ".partial")), "the partial download is kept")
+    api.clear_faults()
+    rc, res = T.sync(d, api.url, pub)
+    T.check(res.get("content_version") == 3 and res.get("bytes_resumed", 0) > 0, "and resumed next time: %s" % res)
 except kstest.Failure as e:
     T.check(False, str(e))
 T.done()

@@ -57,8 +57,8 @@ static inline const char *fx_path(const char *dir, const char *name)
 
 /* A long-lived path under the test's temporary directory (fx_path results
  * are reused after four calls). */
-#define FX_DIR(var, name)                                                                                   \
-    char var[1024];                                                                                         \
+#define FX_DIR(var, name)                                                                                    \
+    char var[1024];                                                                                          \
     snprintf(var, sizeof var, "%s/%s", ks_test_tmpdir(), name)
 
 /* A deterministic pseudo-random media file of size bytes, seeded. */
@@ -93,8 +93,10 @@ static inline int fx_make_src(const char *src, const char *title_tag, const char
     cJSON *arts = cJSON_AddArrayToObject(doc, "articles");
     char title[128], body[256];
     snprintf(title, sizeof title, "Card arrival %s", title_tag);
-    if (media_name) snprintf(body, sizeof body, "It comes by post.\n\n![card](media/%s)", media_name);
-    else snprintf(body, sizeof body, "It comes by post.");
+    if (media_name)
+        snprintf(body, sizeof body, "It comes by post.\n\n![card](media/%s)", media_name);
+    else
+        snprintf(body, sizeof body, "It comes by post.");
     cJSON *a = cJSON_CreateObject();
     cJSON_AddStringToObject(a, "id", "card");
     cJSON_AddStringToObject(a, "locale", "en");
@@ -129,7 +131,8 @@ static inline int fx_make_src(const char *src, const char *title_tag, const char
     return rc;
 }
 
-static inline ks_status fx_build(const char *src, const char *out, const unsigned char sk[64], int64_t version)
+static inline ks_status fx_build(const char *src, const char *out, const unsigned char sk[64],
+                                 int64_t version)
 {
     ks_bundle_build_opts o = {.version = version};
     ks_error e = {0};

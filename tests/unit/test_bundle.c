@@ -166,7 +166,8 @@ static void test_build_refuses_bad_sources(void)
     KS_CHECK_MSG(strstr(e.msg, "also defined in another file") != NULL, "%s", e.msg);
     /* Invalid kiosk-faq/1 is refused with the parser's message. */
     snprintf(src, sizeof src, "%s/src3", t);
-    fx_write_str(src, "bad.json", "{\"format\":\"kiosk-faq/1\",\"articles\":[{\"id\":\"x\",\"locale\":\"en\"}]}");
+    fx_write_str(src, "bad.json",
+                 "{\"format\":\"kiosk-faq/1\",\"articles\":[{\"id\":\"x\",\"locale\":\"en\"}]}");
     KS_CHECK(ks_bundle_build(src, fx_path(t, "out3"), sk, &o, NULL, &e) == KS_ERR_INVALID);
     KS_CHECK_MSG(strstr(e.msg, "title") != NULL, "%s", e.msg);
     /* Nothing to publish. */

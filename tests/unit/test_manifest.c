@@ -20,7 +20,9 @@ static ks_status open_text(const char *env, ks_manifest **m, ks_error *e)
 static void test_manifest_accepts_signed_manifest(void)
 {
     char *inner = fx_inner(7, "2027-01-01T00:00:00Z",
-                           "{\"name\":\"img/card.png\",\"sha256\":\"" "ab" "000000000000000000000000000000000000000000000000000000000000cd\",\"size\":1234}");
+                           "{\"name\":\"img/card.png\",\"sha256\":\""
+                           "ab"
+                           "000000000000000000000000000000000000000000000000000000000000cd\",\"size\":1234}");
     char *env = fx_envelope(inner, sk, NULL);
     ks_manifest *m = NULL;
     ks_error e = {0};
@@ -129,7 +131,8 @@ static void test_manifest_rejects_expired(void)
 
 static void test_manifest_rejects_path_traversal_names(void)
 {
-    static const char *const bad[] = {"../etc/passwd", "/etc/passwd", "a/../../b", "a\\\\b", "./x", "a//b", ""};
+    static const char *const bad[] = {"../etc/passwd", "/etc/passwd", "a/../../b", "a\\\\b",
+                                      "./x",           "a//b",        ""};
     for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
         char media[256];
         snprintf(media, sizeof media, "{\"name\":\"%s\",\"sha256\":\"%064d\",\"size\":1}", bad[i], 1);
@@ -138,8 +141,10 @@ static void test_manifest_rejects_path_traversal_names(void)
         ks_manifest *m = NULL;
         ks_error e = {0};
         ks_status rc = open_text(env, &m, &e);
-        if (bad[i][0]) KS_CHECK_MSG(rc == KS_ERR_SECURITY, "%s -> %s: %s", bad[i], ks_status_name(rc), e.msg);
-        else KS_CHECK(rc == KS_ERR_INVALID);
+        if (bad[i][0])
+            KS_CHECK_MSG(rc == KS_ERR_SECURITY, "%s -> %s: %s", bad[i], ks_status_name(rc), e.msg);
+        else
+            KS_CHECK(rc == KS_ERR_INVALID);
         KS_CHECK(m == NULL);
         free(env);
         free(inner);
@@ -163,31 +168,37 @@ static void test_manifest_rejects_bad_hash_size_and_version(void)
 {
     static const char *const media[] = {
         "{\"name\":\"a\",\"sha256\":\"ABCD\",\"size\":1}",
-        "{\"name\":\"a\",\"sha256\":\"" "AB00000000000000000000000000000000000000000000000000000000000000\",\"size\":1}",
-        "{\"name\":\"a\",\"sha256\":\"0000000000000000000000000000000000000000000000000000000000000000\",\"size\":-1}",
-        "{\"name\":\"a\",\"sha256\":\"0000000000000000000000000000000000000000000000000000000000000000\",\"size\":1.5}",
-        "{\"name\":\"a\",\"sha256\":\"0000000000000000000000000000000000000000000000000000000000000000\",\"size\":1e30}",
+        "{\"name\":\"a\",\"sha256\":\""
+        "AB00000000000000000000000000000000000000000000000000000000000000\",\"size\":1}",
+        "{\"name\":\"a\",\"sha256\":\"0000000000000000000000000000000000000000000000000000000000000000\","
+        "\"size\":-1}",
+        "{\"name\":\"a\",\"sha256\":\"0000000000000000000000000000000000000000000000000000000000000000\","
+        "\"size\":1.5}",
+        "{\"name\":\"a\",\"sha256\":\"0000000000000000000000000000000000000000000000000000000000000000\","
+        "\"size\":1e30}",
         "{\"name\":\"a\",\"sha256\":\"0000000000000000000000000000000000000000000000000000000000000000\"}",
-        "{\"name\":5,\"sha256\":\"0000000000000000000000000000000000000000000000000000000000000000\",\"size\":1}",
+        "{\"name\":5,\"sha256\":\"0000000000000000000000000000000000000000000000000000000000000000\","
+        "\"size\":1}",
         "\"just a string\"",
     };
     for (size_t i = 0; i < sizeof media / sizeof media[0]; i++) {
         char *inner = fx_inner(7, "2027-01-01T00:00:00Z", media[i]);
         ks_manifest *m = NULL;
         ks_error e = {0};
-        KS_CHECK_MSG(ks_manifest_parse(inner, strlen(inner), "t", &m, &e) == KS_ERR_INVALID, "case %zu: %s", i,
-                     e.msg);
+        KS_CHECK_MSG(ks_manifest_parse(inner, strlen(inner), "t", &m, &e) == KS_ERR_INVALID, "case %zu: %s",
+                     i, e.msg);
         KS_CHECK(m == NULL);
         free(inner);
     }
     static const char *const versions[] = {"0", "-3", "2.5", "\"7\"", "1e300"};
     for (size_t i = 0; i < sizeof versions / sizeof versions[0]; i++) {
         char inner[512];
-        snprintf(inner, sizeof inner,
-                 "{\"format\":\"kiosk-manifest/1\",\"version\":%s,\"created\":\"2026-01-01T00:00:00Z\","
-                 "\"expires\":\"2027-01-01T00:00:00Z\",\"locales\":[],\"content\":[{\"name\":\"a\",\"sha256\":"
-                 "\"%064d\",\"size\":1}]}",
-                 versions[i], 0);
+        snprintf(
+            inner, sizeof inner,
+            "{\"format\":\"kiosk-manifest/1\",\"version\":%s,\"created\":\"2026-01-01T00:00:00Z\","
+            "\"expires\":\"2027-01-01T00:00:00Z\",\"locales\":[],\"content\":[{\"name\":\"a\",\"sha256\":"
+            "\"%064d\",\"size\":1}]}",
+            versions[i], 0);
         ks_manifest *m = NULL;
         ks_error e = {0};
         KS_CHECK_MSG(ks_manifest_parse(inner, strlen(inner), "t", &m, &e) == KS_ERR_INVALID, "version %s",
@@ -200,7 +211,8 @@ static void test_manifest_rejects_duplicate_names(void)
 {
     char media[512];
     snprintf(media, sizeof media,
-             "{\"name\":\"x.png\",\"sha256\":\"%064d\",\"size\":1},{\"name\":\"x.png\",\"sha256\":\"%064d\",\"size\":2}",
+             "{\"name\":\"x.png\",\"sha256\":\"%064d\",\"size\":1},{\"name\":\"x.png\",\"sha256\":\"%064d\","
+             "\"size\":2}",
              1, 2);
     char *inner = fx_inner(7, "2027-01-01T00:00:00Z", media);
     ks_manifest *m = NULL;
@@ -215,7 +227,10 @@ static void test_manifest_rejects_malformed_envelope_and_inner(void)
     ks_manifest *m = NULL;
     ks_error e = {0};
     static const char *const envs[] = {
-        "", "{", "[]", "{\"format\":\"kiosk-bundle/2\",\"signed\":\"{}\",\"signatures\":[]}",
+        "",
+        "{",
+        "[]",
+        "{\"format\":\"kiosk-bundle/2\",\"signed\":\"{}\",\"signatures\":[]}",
         "{\"format\":\"kiosk-bundle/1\",\"signatures\":[]}",
         "{\"format\":\"kiosk-bundle/1\",\"signed\":42,\"signatures\":[]}",
     };
@@ -225,7 +240,9 @@ static void test_manifest_rejects_malformed_envelope_and_inner(void)
     }
     /* Signed but not a manifest: the signature is fine, the content is not. */
     static const char *const inners[] = {
-        "not json", "[1,2]", "{\"format\":\"kiosk-manifest/9\"}",
+        "not json",
+        "[1,2]",
+        "{\"format\":\"kiosk-manifest/9\"}",
         "{\"format\":\"kiosk-manifest/1\",\"version\":1,\"created\":\"2026-01-01T00:00:00Z\","
         "\"expires\":\"2025-01-01T00:00:00Z\",\"locales\":[],\"content\":[]}",
         "{\"format\":\"kiosk-manifest/1\",\"version\":1,\"created\":\"2026-01-01T00:00:00Z\","
@@ -238,7 +255,8 @@ static void test_manifest_rejects_malformed_envelope_and_inner(void)
     for (size_t i = 0; i < sizeof inners / sizeof inners[0]; i++) {
         char *env = fx_envelope(inners[i], sk, NULL);
         ks_status rc = open_text(env, &m, &e);
-        KS_CHECK_MSG(rc == KS_ERR_INVALID || rc == KS_ERR_UNSUPPORTED, "inner %zu: %s", i, ks_status_name(rc));
+        KS_CHECK_MSG(rc == KS_ERR_INVALID || rc == KS_ERR_UNSUPPORTED, "inner %zu: %s", i,
+                     ks_status_name(rc));
         KS_CHECK(m == NULL);
         free(env);
     }

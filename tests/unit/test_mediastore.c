@@ -142,7 +142,8 @@ static void test_add_file_verifies_while_copying(void)
     char *p = ks_mediastore_path(ms, sha);
     char *copy = NULL;
     size_t clen = 0;
-    KS_CHECK(ks_file_read_all(p, 1 << 20, &copy, &clen, NULL) == KS_OK && clen == len && memcmp(copy, bytes, len) == 0);
+    KS_CHECK(ks_file_read_all(p, 1 << 20, &copy, &clen, NULL) == KS_OK && clen == len &&
+             memcmp(copy, bytes, len) == 0);
     free(copy);
     free(p);
     free(bytes);

@@ -18,18 +18,19 @@ static char *md(const char *html)
     return out;
 }
 
-#define CHECK_MD(html, want)                                                                                \
-    do {                                                                                                    \
-        char *got_ = md(html);                                                                              \
-        KS_CHECK_STR(got_, want);                                                                           \
-        free(got_);                                                                                         \
+#define CHECK_MD(html, want)                                                                                 \
+    do {                                                                                                     \
+        char *got_ = md(html);                                                                               \
+        KS_CHECK_STR(got_, want);                                                                            \
+        free(got_);                                                                                          \
     } while (0)
 
 static void test_html_headings_paragraphs_and_lists(void)
 {
     CHECK_MD("<h1>Title</h1><p>First.</p><p>Second\n  line.</p>", "# Title\n\nFirst.\n\nSecond line.");
     CHECK_MD("<h2>A</h2><h3>B</h3><h6>C</h6>", "# A\n\n## B\n\n## C");
-    CHECK_MD("<p>Steps:</p><ol><li>One</li><li>Two</li></ol><p>After</p>", "Steps:\n\n1. One\n2. Two\n\nAfter");
+    CHECK_MD("<p>Steps:</p><ol><li>One</li><li>Two</li></ol><p>After</p>",
+             "Steps:\n\n1. One\n2. Two\n\nAfter");
     CHECK_MD("<ul><li><p>Para in item</p></li><li>Next</li></ul>", "- Para in item\n- Next");
     CHECK_MD("<ul><li>Outer<ul><li>Inner</li></ul></li></ul>", "- Outer\n- Inner");
     CHECK_MD("Line one<br>Line two<br/>Line three", "Line one\nLine two\nLine three");
@@ -53,16 +54,19 @@ static void test_html_bold_links_and_images(void)
     char **media = NULL;
     size_t n = 0;
     char *out = NULL;
-    const char *html = "<p>Before <img src=\"https://cdn.example.org/att/77/My Card.png?v=2\" alt=\"The [card]\"> after</p>"
-                       "<img src=\"/a/b/pic.jpg\"><img src=\"https://x.org/a/b/pic.jpg#frag\"><img alt=\"no src\">";
+    const char *html =
+        "<p>Before <img src=\"https://cdn.example.org/att/77/My Card.png?v=2\" alt=\"The [card]\"> after</p>"
+        "<img src=\"/a/b/pic.jpg\"><img src=\"https://x.org/a/b/pic.jpg#frag\"><img alt=\"no src\">";
     KS_REQUIRE(ks_zendesk_html_to_markup(html, strlen(html), &out, &media, &n, NULL) == KS_OK);
-    KS_CHECK_STR(out, "Before\n![The  card ](media/My_Card.png)\nafter\n\n![](media/pic.jpg)\n![](media/pic.jpg)");
+    KS_CHECK_STR(out,
+                 "Before\n![The  card ](media/My_Card.png)\nafter\n\n![](media/pic.jpg)\n![](media/pic.jpg)");
     KS_CHECK(n == 2);
     if (n == 2) {
         KS_CHECK_STR(media[0], "My_Card.png");
         KS_CHECK_STR(media[1], "pic.jpg");
     }
-    for (size_t i = 0; i < n; i++) free(media[i]);
+    for (size_t i = 0; i < n; i++)
+        free(media[i]);
     free(media);
     free(out);
 }
@@ -87,10 +91,24 @@ static void test_html_drops_scripts_styles_comments(void)
 static void test_html_survives_malformed_input(void)
 {
     static const char *const inputs[] = {
-        "<", "<<<<", "<p", "<p class=\"unterminated>text", "<!-- never closed", "<script>no end",
-        "</li></ul></ol></b></a>", "<a href=\"https://x.org\">open link", "<b><b><b>deep", "a < b > c",
-        "<h1><h2><h3>", "<img src=>", "<img src=\"\">", "&#99999999999;", "<li>item</li>", "\xff\xfe<p>\x80</p>",
-        "<table><td>cell", "<a href='https://x.org'><img src='y.png'></a>",
+        "<",
+        "<<<<",
+        "<p",
+        "<p class=\"unterminated>text",
+        "<!-- never closed",
+        "<script>no end",
+        "</li></ul></ol></b></a>",
+        "<a href=\"https://x.org\">open link",
+        "<b><b><b>deep",
+        "a < b > c",
+        "<h1><h2><h3>",
+        "<img src=>",
+        "<img src=\"\">",
+        "&#99999999999;",
+        "<li>item</li>",
+        "\xff\xfe<p>\x80</p>",
+        "<table><td>cell",
+        "<a href='https://x.org'><img src='y.png'></a>",
     };
     for (size_t i = 0; i < sizeof inputs / sizeof inputs[0]; i++) {
         char *out = md(inputs[i]);
@@ -105,7 +123,8 @@ static void test_html_survives_malformed_input(void)
     size_t n = 200000;
     char *big = malloc(n * 4 + 1);
     KS_REQUIRE(big != NULL);
-    for (size_t i = 0; i < n; i++) memcpy(big + i * 4, "<b>x", 4);
+    for (size_t i = 0; i < n; i++)
+        memcpy(big + i * 4, "<b>x", 4);
     big[n * 4] = '\0';
     char *out = md(big);
     KS_CHECK(out != NULL && strlen(out) < n * 4);
@@ -155,7 +174,8 @@ static void test_fixture_export_converts_to_valid_content(void)
     KS_CHECK(strstr(a->body, "# Block the card first\n\n") == a->body);
     KS_CHECK(strstr(a->body, "**block it at once**") != NULL);
     KS_CHECK(strstr(a->body, "1. Tap **Cards**.\n2. Choose the card and tap Block.\n3. Order") != NULL);
-    KS_CHECK(strstr(a->body, "[card delivery times](https://help.example-bank.test/hc/en-us/articles/4410002)"));
+    KS_CHECK(
+        strstr(a->body, "[card delivery times](https://help.example-bank.test/hc/en-us/articles/4410002)"));
     KS_CHECK(strstr(a->body, "![The Block button](media/block-card.png)") != NULL);
     KS_CHECK(strstr(a->body, "trackView") == NULL);
     KS_CHECK(a->n_keywords == 3 && strcmp(a->keywords[2], "stolen") == 0);
@@ -177,7 +197,8 @@ static void test_fixture_export_converts_to_valid_content(void)
     KS_CHECK(faq->n_categories == 2);
     for (size_t i = 0; i < faq->n_categories; i++) {
         if (strcmp(faq->categories[i].id, "zd-section-3300100") == 0)
-            KS_CHECK(faq->categories[i].n_titles == 1 && strcmp(faq->categories[i].titles[0].text, "Cards") == 0);
+            KS_CHECK(faq->categories[i].n_titles == 1 &&
+                     strcmp(faq->categories[i].titles[0].text, "Cards") == 0);
     }
     ks_faq_free(faq);
     ks_zendesk_stats_free(&st);
@@ -229,8 +250,8 @@ static void test_convert_rejects_what_is_not_an_export(void)
         char *json = NULL;
         ks_error e = {0};
         KS_CHECK(ks_zendesk_convert(&p, 1, &json, NULL, &e) != KS_OK);
-        KS_CHECK_MSG(strstr(e.msg, cases[i].want) != NULL && strstr(e.msg, "page.json") != NULL, "case %zu: %s", i,
-                     e.msg);
+        KS_CHECK_MSG(strstr(e.msg, cases[i].want) != NULL && strstr(e.msg, "page.json") != NULL,
+                     "case %zu: %s", i, e.msg);
         KS_CHECK(json == NULL);
     }
 }
