@@ -378,7 +378,6 @@ static void key_down(app *a, const SDL_Keysym *ks)
 {
     app_touch_session(a);
     SDL_Keycode k = ks->sym;
-    if (app_overlay_open(a) && overlay_key(a, k)) return;
     if (k == SDLK_ESCAPE || k == SDLK_AC_BACK) {
         if (app_overlay_open(a)) overlay_close(a);
         else if (a->depth > 1) app_pop(a);

@@ -76,6 +76,10 @@ struct app {
         uint64_t t0;
         float contrast_pos, large_pos; /* toggle knobs, animated */
         uint64_t knob_t0;
+        SDL_Rect card;        /* where the card was last drawn */
+        SDL_Texture *qr;      /* the link's QR code, made once per address and size */
+        char *qr_url;
+        int qr_size;
     } ov;
 
     /* top bar */
@@ -123,7 +127,6 @@ void overlay_draw(app *a);
 void overlay_tap(app *a, int id, int x, int y);
 int overlay_update(app *a, uint64_t now);
 void overlay_close(app *a);
-int overlay_key(app *a, SDL_Keycode key);
 
 /* nav.c */
 void nav_draw(app *a);

@@ -50,55 +50,61 @@ void chrome_draw(app *a)
     int y = (a->bar_h - bh) / 2;
     int x = margin;
 
+    /* The right side first: it decides how much room the left has. */
+    size_t n = a->cfg->n_locales < 8 ? a->cfg->n_locales : 8;
+    ks_segment segs[8];
+    char keys[8][48];
+    for (size_t i = 0; i < n; i++) {
+        snprintf(keys[i], sizeof keys[i], "lang.name.%s", a->cfg->locales[i]);
+        segs[i].label = app_tr(a, keys[i]);
+        segs[i].locale = a->cfg->locales[i];
+    }
+    int sh = bh * 86 / 100;
+    int sw = n > 1 ? ks_widget_segmented_width(ui, sh, segs, n) : 0;
+    SDL_Rect set = {a->w - margin - bh, y, bh, bh};
+    SDL_Rect sr = {set.x - ks_ui_sp(ui, 1.5f) - sw, (a->bar_h - sh) / 2, sw, sh};
+    int left_limit = (n > 1 ? sr.x : set.x) - ks_ui_sp(ui, 2);
+
     /* left: brand on home, the way back elsewhere */
     if (a->depth > 1) {
         const char *back = app_tr(a, "nav.back"), *home = app_tr(a, "nav.home");
-        int w = ks_widget_button_width(ui, bh, KS_ICON_BACK, back);
-        SDL_Rect r = {x - ks_ui_sp(ui, 1), y, w, bh};
-        ks_widget_button(ui, r, KS_BUTTON_GHOST, KS_ICON_BACK, back, chrome_pressed(a, CH_BACK));
+        int wb = ks_widget_button_width(ui, bh, KS_ICON_BACK, back);
+        int wh = ks_widget_button_width(ui, bh, KS_ICON_HOME, home);
+        /* Narrow screens (a portrait totem with large text) keep the two
+         * buttons as icons; their names stay what tap-text and a screen
+         * reader find. */
+        int labels = x - ks_ui_sp(ui, 1) + wb + ks_ui_sp(ui, 0.5f) + wh <= left_limit;
+        if (!labels) wb = wh = bh;
+        SDL_Rect r = {x - ks_ui_sp(ui, 1), y, wb, bh};
+        ks_widget_button(ui, r, KS_BUTTON_GHOST, KS_ICON_BACK, labels ? back : NULL, chrome_pressed(a, CH_BACK));
         ks_ui_hit(ui, KS_HIT_CHROME, CH_BACK, r, NULL, 1);
+        if (!labels) ks_ui_label(ui, back, r);
         x = r.x + r.w + ks_ui_sp(ui, 0.5f);
-        w = ks_widget_button_width(ui, bh, KS_ICON_HOME, home);
-        r = (SDL_Rect){x, y, w, bh};
-        ks_widget_button(ui, r, KS_BUTTON_GHOST, KS_ICON_HOME, home, chrome_pressed(a, CH_HOME));
+        r = (SDL_Rect){x, y, wh, bh};
+        ks_widget_button(ui, r, KS_BUTTON_GHOST, KS_ICON_HOME, labels ? home : NULL, chrome_pressed(a, CH_HOME));
         ks_ui_hit(ui, KS_HIT_CHROME, CH_HOME, r, NULL, 1);
+        if (!labels) ks_ui_label(ui, home, r);
     } else {
         int rad = bh * 36 / 100;
         ks_ui_circle(ui, x + rad, a->bar_h / 2, rad, c->primary);
         int f = rad * 2 * 120 / 100;
         ks_ui_icon(ui, KS_ICON_FACE, x + rad - f / 2, a->bar_h / 2 - f / 2, f, c->on_primary);
         ks_text_style st = ks_ui_style(ui, KS_TYPE_SUBTITLE, 1, c->text);
-        int th = 0;
+        int th = 0, nx = x + rad * 2 + ks_ui_sp(ui, 1.5f);
         const char *name = app_tr(a, "app.name");
         ks_ui_text_size(ui, name, &st, 0, 1, NULL, &th);
-        ks_ui_text(ui, name, &st, x + rad * 2 + ks_ui_sp(ui, 1.5f), (a->bar_h - th) / 2, 0, 1, KS_ALIGN_LEFT, 255,
-                   NULL, NULL);
+        if (left_limit > nx)
+            ks_ui_text(ui, name, &st, nx, (a->bar_h - th) / 2, left_limit - nx, 1, KS_ALIGN_LEFT, 255, NULL, NULL);
     }
 
-    /* right: settings, language switch, status spot */
-    int rx = a->w - margin;
-    SDL_Rect set = {rx - bh, y, bh, bh};
+    /* right: status spot, language switch, settings */
     int sp = chrome_pressed(a, CH_A11Y);
     if (sp) ks_ui_circle(ui, set.x + bh / 2, set.y + bh / 2, bh / 2, c->surface_alt);
     int is = bh * 52 / 100;
     ks_ui_icon(ui, KS_ICON_ACCESS, set.x + (bh - is) / 2, set.y + (bh - is) / 2, is, c->text);
     ks_ui_hit(ui, KS_HIT_CHROME, CH_A11Y, set, NULL, 1);
     ks_ui_label(ui, app_tr(a, "a11y.settings"), set);
-    rx = set.x - ks_ui_sp(ui, 1.5f);
-
-    size_t n = a->cfg->n_locales;
     if (n > 1) {
-        ks_segment segs[8];
-        char keys[8][48];
-        if (n > 8) n = 8;
-        for (size_t i = 0; i < n; i++) {
-            snprintf(keys[i], sizeof keys[i], "lang.name.%s", a->cfg->locales[i]);
-            segs[i].label = app_tr(a, keys[i]);
-            segs[i].locale = a->cfg->locales[i];
-        }
-        int sh = bh * 86 / 100;
-        int sw = ks_widget_segmented_width(ui, sh, segs, n);
-        SDL_Rect sr = {rx - sw, (a->bar_h - sh) / 2, sw, sh};
         int pressed = -1;
         if (a->ptr.active && a->ptr.pressed && a->ptr.has_hit && a->ptr.hit.owner == KS_HIT_CHROME &&
             a->ptr.hit.id >= CH_LANG0)
@@ -110,11 +116,10 @@ void chrome_draw(app *a)
             SDL_Rect t = {items[i].x, y, items[i].w, bh};
             ks_ui_hit(ui, KS_HIT_CHROME, CH_LANG0 + (int)i, t, NULL, 1);
         }
-        rx = sr.x - ks_ui_sp(ui, 2);
     }
-    /* The status spot (rx leftwards) stays empty until the sync worker
-     * reports something a visitor should know (offline, updating). */
-    (void)rx;
+    /* The status spot, left of the language switch, stays empty until the
+     * sync worker reports something a visitor should know (offline,
+     * updating). */
 }
 
 void chrome_tap(app *a, int id)

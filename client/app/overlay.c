@@ -21,31 +21,25 @@
 
 #include "app_internal.h"
 
-/* The QR code of the link dialog, rendered once per address and size. */
-static struct {
-    char *url;
-    int size;
-    SDL_Texture *tex;
-    SDL_Renderer *ren;
-} qr;
-
-static void qr_free(void)
+static void qr_free(app *a)
 {
-    if (qr.tex) SDL_DestroyTexture(qr.tex);
-    free(qr.url);
-    memset(&qr, 0, sizeof qr);
+    if (a->ov.qr) SDL_DestroyTexture(a->ov.qr);
+    free(a->ov.qr_url);
+    a->ov.qr = NULL;
+    a->ov.qr_url = NULL;
+    a->ov.qr_size = 0;
 }
 
-/* Black modules on white with the standard quiet zone, at whole pixels
- * per module so it scans from any phone. */
+/* The link's QR code: black modules on white with the standard quiet
+ * zone, at whole pixels per module so any phone scans it. Made once per
+ * address and size. */
 static SDL_Texture *qr_texture(app *a, const char *url, int size, int *out_size)
 {
-    SDL_Renderer *ren = ks_ui_renderer(a->ui);
-    if (qr.tex && qr.ren == ren && qr.size == size && qr.url && strcmp(qr.url, url) == 0) {
-        SDL_QueryTexture(qr.tex, NULL, NULL, out_size, NULL);
-        return qr.tex;
+    if (a->ov.qr && a->ov.qr_size == size && a->ov.qr_url && strcmp(a->ov.qr_url, url) == 0) {
+        SDL_QueryTexture(a->ov.qr, NULL, NULL, out_size, NULL);
+        return a->ov.qr;
     }
-    qr_free();
+    qr_free(a);
     QRcode *code = QRcode_encodeString(url, 0, QR_ECLEVEL_M, QR_MODE_8, 1);
     if (!code) {
         ks_log_warn("app", "cannot make a QR code for a %zu-byte address", strlen(url));
@@ -64,28 +58,39 @@ static SDL_Texture *qr_texture(app *a, const char *url, int size, int *out_size)
                     SDL_Rect r = {(x + 4) * px, (y + 4) * px, px, px};
                     SDL_FillRect(s, &r, 0xFF000000u);
                 }
-        qr.tex = SDL_CreateTextureFromSurface(ren, s);
+        a->ov.qr = SDL_CreateTextureFromSurface(ks_ui_renderer(a->ui), s);
         SDL_FreeSurface(s);
     }
     QRcode_free(code);
-    if (!qr.tex) return NULL;
-    qr.url = strdup(url);
-    qr.size = size;
-    qr.ren = ren;
+    if (!a->ov.qr) return NULL;
+    a->ov.qr_url = strdup(url);
+    a->ov.qr_size = size;
     *out_size = dim;
-    return qr.tex;
+    return a->ov.qr;
 }
 
 int app_overlay_open(app *a) { return a->ov.kind != OVERLAY_NONE; }
 
+static SDL_Rect card_rect(app *a, float k);
+
 static void open_overlay(app *a, overlay_kind kind)
 {
+    int was_open = a->ov.kind != OVERLAY_NONE;
     a->ov.kind = kind;
     a->ov.t0 = ks_clock_now_ms();
     a->ov.contrast_pos = (float)a->high_contrast;
     a->ov.large_pos = (float)a->large_text;
-    if (a->focus.owner != KS_HIT_OVERLAY) a->focus.visible = 0;
-    ks_ui_invalidate_all(a->ui);
+    if (a->focus.visible && a->focus.owner != KS_HIT_OVERLAY) a->focus.visible = 0;
+    /* Dim what is on screen as it is, and draw only the card: no need to
+     * redraw the whole screen underneath just to darken it. */
+    SDL_Rect full = {0, 0, a->w, a->h};
+    if (!was_open && !app_transitioning(a) && ks_ui_dim_now(a->ui, full, ks_ui_colors(a->ui)->overlay)) {
+        SDL_Rect r = card_rect(a, 0.0f);
+        int m = ks_ui_sp(a->ui, 4);
+        ks_ui_invalidate(a->ui, (SDL_Rect){r.x, r.y - m, r.w, r.h + 2 * m});
+    } else {
+        ks_ui_invalidate_all(a->ui);
+    }
 }
 
 void app_show_settings(app *a) { open_overlay(a, OVERLAY_SETTINGS); }
@@ -104,16 +109,9 @@ void overlay_close(app *a)
     a->ov.kind = OVERLAY_NONE;
     free(a->ov.url);
     a->ov.url = NULL;
-    qr_free();
+    qr_free(a);
     if (a->focus.owner == KS_HIT_OVERLAY) a->focus.visible = 0;
     ks_ui_invalidate_all(a->ui);
-}
-
-int overlay_key(app *a, SDL_Keycode key)
-{
-    (void)a;
-    (void)key;
-    return 0; /* Escape, Tab and Return are handled by the app for dialogs too */
 }
 
 static int fade_ms(app *a)
@@ -130,8 +128,6 @@ static float appear(app *a, uint64_t now)
     if (p >= 1) return 1;
     return 1.0f - (1.0f - p) * (1.0f - p) * (1.0f - p);
 }
-
-static SDL_Rect card_rect_cached;
 
 int overlay_update(app *a, uint64_t now)
 {
@@ -151,7 +147,7 @@ int overlay_update(app *a, uint64_t now)
         moving = 1;
     }
     if (moving) {
-        SDL_Rect r = card_rect_cached;
+        SDL_Rect r = a->ov.card;
         int m = ks_ui_sp(a->ui, 4);
         r.y -= m;
         r.h += 2 * m;
@@ -292,6 +288,21 @@ static int card_contents(app *a, SDL_Rect card, int draw, float k, uint64_t now)
     return y - card.y;
 }
 
+/* Where the card is when it has appeared by k (0..1). */
+static SDL_Rect card_rect(app *a, float k)
+{
+    ks_ui *ui = a->ui;
+    int em = ks_ui_type_px(ui, KS_TYPE_BODY);
+    int cw = em * 26;
+    if (cw > a->w - ks_ui_sp(ui, 4) * 2) cw = a->w - ks_ui_sp(ui, 4) * 2;
+    SDL_Rect card = {(a->w - cw) / 2, 0, cw, 0};
+    card.h = card_contents(a, card, 0, k, ks_clock_now_ms());
+    card.y = (a->h - card.h) / 2;
+    if (card.y < ks_ui_sp(ui, 2)) card.y = ks_ui_sp(ui, 2);
+    card.y += (int)((1.0f - k) * (float)ks_ui_sp(ui, 4));
+    return card;
+}
+
 void overlay_draw(app *a)
 {
     if (a->ov.kind == OVERLAY_NONE) return;
@@ -303,16 +314,11 @@ void overlay_draw(app *a)
     ks_ui_dim(ui, full, c->overlay);
     ks_ui_hit(ui, KS_HIT_OVERLAY, OV_SCRIM, full, NULL, 0);
 
-    int em = ks_ui_type_px(ui, KS_TYPE_BODY);
-    int cw = em * 26;
-    if (cw > a->w - ks_ui_sp(ui, 4) * 2) cw = a->w - ks_ui_sp(ui, 4) * 2;
-    SDL_Rect card = {(a->w - cw) / 2, 0, cw, 0};
-    card.h = card_contents(a, card, 0, k, now);
-    card.y = (a->h - card.h) / 2;
-    if (card.y < ks_ui_sp(ui, 2)) card.y = ks_ui_sp(ui, 2);
-    card.y += (int)((1.0f - k) * (float)ks_ui_sp(ui, 4));
-    card_rect_cached = card;
-    ks_ui_round_rect(ui, card, ks_ui_metrics(ui)->radius_px * 3 / 2, with_alpha(c->surface, k));
+    SDL_Rect card = card_rect(a, k);
+    a->ov.card = card;
+    /* the card itself is opaque from the first frame (a translucent one
+     * costs a blend of its whole area per frame); its contents fade in */
+    ks_ui_round_rect(ui, card, ks_ui_metrics(ui)->radius_px * 3 / 2, c->surface);
     if (ks_ui_theme(ui)->high_contrast)
         ks_ui_round_outline(ui, card, ks_ui_metrics(ui)->radius_px * 3 / 2, ks_ui_px(ui, 2), c->divider);
     ks_ui_hit(ui, KS_HIT_OVERLAY, OV_CARD, card, NULL, 0);

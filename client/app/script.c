@@ -285,6 +285,16 @@ static int step_drag(run_ctx *c, const step *st, char *msg, size_t cap)
     return 0;
 }
 
+static int step_stats_reset(run_ctx *c, const step *st, char *msg, size_t cap)
+{
+    (void)st;
+    (void)msg;
+    (void)cap;
+    settle(c->a);
+    stats_reset(app_stats(c->a));
+    return 0;
+}
+
 static const step_def step_table[] = {
     {"wait", "n", step_wait, "wait MS"},
     {"tap", "nn", step_tap, "tap X Y"},
@@ -297,6 +307,7 @@ static const step_def step_table[] = {
     /* extensions beyond the list */
     {"expect-no-text", "s", step_expect_no_text, "expect-no-text \"TEXT\""},
     {"drag", "nnnnn", step_drag, "drag X1 Y1 X2 Y2 MS"},
+    {"stats-reset", "", step_stats_reset, "stats-reset"},
 };
 
 /* ---- parsing ------------------------------------------------------------ */

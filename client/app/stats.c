@@ -19,6 +19,7 @@
 struct stats {
     uint64_t start_us;
     double first_frame_ms;
+    int have_first;
     uint64_t *us;
     size_t n, cap;
 };
@@ -40,7 +41,10 @@ void stats_destroy(stats *s)
 void stats_frame(stats *s, uint64_t us)
 {
     if (!s) return;
-    if (s->n == 0) s->first_frame_ms = (double)(ks_clock_real_us() - s->start_us) / 1000.0;
+    if (s->n == 0 && !s->have_first) {
+        s->first_frame_ms = (double)(ks_clock_real_us() - s->start_us) / 1000.0;
+        s->have_first = 1;
+    }
     if (s->n == s->cap) {
         size_t cap = s->cap ? s->cap * 2 : 256;
         uint64_t *p = realloc(s->us, cap * sizeof *p);
@@ -52,6 +56,11 @@ void stats_frame(stats *s, uint64_t us)
 }
 
 size_t stats_frames(const stats *s) { return s ? s->n : 0; }
+
+void stats_reset(stats *s)
+{
+    if (s && s->n) s->n = 0; /* first_frame_ms was fixed by the first frame */
+}
 double stats_first_frame_ms(const stats *s) { return s ? s->first_frame_ms : 0; }
 
 static int cmp_u64(const void *a, const void *b)

@@ -19,6 +19,9 @@ void stats_destroy(stats *s);
  * call also fixes first_frame_ms (now - start). */
 void stats_frame(stats *s, uint64_t us);
 size_t stats_frames(const stats *s);
+/* Forgets the frame times so far (first_frame_ms stays): benchmarks
+ * measure a steady state after a warm-up. */
+void stats_reset(stats *s);
 /* The p-th percentile (0..100) of frame times in ms (nearest rank). */
 double stats_percentile(const stats *s, double p);
 double stats_first_frame_ms(const stats *s);

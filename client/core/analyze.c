@@ -4,7 +4,6 @@
  * and querying so both sides always agree; it must stay free of anything
  * that depends on the index (weights, vocabulary): that is search.c's job.
  */
-#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -72,7 +71,7 @@ static int is_last_codepoint_word(const char *text, size_t len)
 
 /* Appends the terms of normalised text s[0..n) to out. variant: only Han
  * terms, marked as variants (the Latin parts of both wordings are equal). */
-static int tokenize(const char *s, size_t n, size_t max_terms, int variant, ks_terms *out)
+static int tokenize(const char *s, size_t n, size_t max_terms, int variant, int body, ks_terms *out)
 {
     size_t i = 0;
     uint32_t pos = 0;
@@ -95,13 +94,15 @@ static int tokenize(const char *s, size_t n, size_t max_terms, int variant, ks_t
         }
         if (ks_norm_is_han(cp)) {
             first_of_last_token = out->n;
-            ks_term *x = push(out, max_terms);
-            if (!x) { full = 1; break; }
-            memcpy(x->s, s + i, (size_t)k);
-            x->len = (uint8_t)k;
-            x->kind = KS_TERM_HAN1;
-            x->pos = pos;
-            x->variant = (uint8_t)variant;
+            if (!body) {
+                ks_term *x = push(out, max_terms);
+                if (!x) { full = 1; break; }
+                memcpy(x->s, s + i, (size_t)k);
+                x->len = (uint8_t)k;
+                x->kind = KS_TERM_HAN1;
+                x->pos = pos;
+                x->variant = (uint8_t)variant;
+            }
             if (prev_cp >= 0) {
                 ks_term *y = push(out, max_terms);
                 if (!y) { full = 1; break; }
@@ -111,16 +112,23 @@ static int tokenize(const char *s, size_t n, size_t max_terms, int variant, ks_t
                 y->kind = KS_TERM_HAN2;
                 y->pos = pos - 1;
                 y->variant = (uint8_t)variant;
-                const char *pa = ks_pinyin_of(prev_cp), *pb = ks_pinyin_of(cp);
+                const char *pa = body ? NULL : ks_pinyin_of(prev_cp);
+                const char *pb = pa ? ks_pinyin_of(cp) : NULL;
                 if (pa && pb) {
-                    ks_term *z = push(out, max_terms);
-                    if (!z) { full = 1; break; }
-                    int w = snprintf(z->s, sizeof z->s, "~%s.%s", pa, pb);
-                    z->len = (uint8_t)(w > 0 && w < KS_TERM_MAX ? w : 0);
-                    z->kind = KS_TERM_PINYIN;
-                    z->pos = pos - 1;
-                    z->variant = (uint8_t)variant;
-                    if (!z->len) out->n--;
+                    size_t la = strlen(pa), lb = strlen(pb);
+                    ks_term *z = la + lb + 2 < KS_TERM_MAX ? push(out, max_terms) : NULL;
+                    if (!z && la + lb + 2 < KS_TERM_MAX) { full = 1; break; }
+                    if (z) {
+                        z->s[0] = '~';
+                        memcpy(z->s + 1, pa, la);
+                        z->s[1 + la] = '.';
+                        memcpy(z->s + 2 + la, pb, lb);
+                        z->s[2 + la + lb] = '\0';
+                        z->len = (uint8_t)(2 + la + lb);
+                        z->kind = KS_TERM_PINYIN;
+                        z->pos = pos - 1;
+                        z->variant = (uint8_t)variant;
+                    }
                 }
             }
             prev_cp = cp;
@@ -143,7 +151,7 @@ static int tokenize(const char *s, size_t n, size_t max_terms, int variant, ks_t
         size_t wl = fit(s + start, i - start);
         if (wl == 0) continue;
         pos++;
-        if (variant) continue;
+        if (variant || (body && ks_stem_is_stop(s + start, wl))) continue;
         first_of_last_token = out->n;
         ks_term *x = push(out, max_terms);
         if (!x) { full = 1; break; }
@@ -207,7 +215,7 @@ static int add_variant(const char *alt, size_t alt_len, size_t max_terms, ks_ter
     ks_terms v = {0};
     int ok = 0;
     tset set = {0};
-    tokenize(alt, alt_len, 0, 1, &v);
+    tokenize(alt, alt_len, 0, 1, 0, &v);
     if (v.n == 0) {
         ok = 1;
         goto out;
@@ -231,15 +239,17 @@ out:
     return ok;
 }
 
-ks_status ks_analyze(ks_norm *norm, const char *text, size_t len, size_t max_terms, ks_terms *out,
-                     ks_error *err)
+ks_status ks_analyze_ex(ks_norm *norm, const char *text, size_t len, size_t max_terms, unsigned flags,
+                        ks_terms *out, ks_error *err)
 {
+    int variants = (flags & KS_ANALYZE_VARIANTS) != 0;
     char *alt = NULL;
     size_t alt_len = 0;
-    ks_status st = ks_norm_text_alt(norm, text, len, &out->norm, &out->norm_len, &alt, &alt_len, err);
+    ks_status st = ks_norm_text_alt(norm, text, len, &out->norm, &out->norm_len, variants ? &alt : NULL, &alt_len,
+                                    err);
     if (st != KS_OK) return st;
     out->ends_in_space = !is_last_codepoint_word(text, len);
-    int full = tokenize(out->norm, out->norm_len, max_terms, 0, out);
+    int full = tokenize(out->norm, out->norm_len, max_terms, 0, (flags & KS_ANALYZE_BODY) != 0, out);
     int nomem = full && !(max_terms && out->n >= max_terms);
     if (!nomem && alt && !(max_terms && out->n >= max_terms)) nomem = !add_variant(alt, alt_len, max_terms, out);
     free(alt);
@@ -249,4 +259,16 @@ ks_status ks_analyze(ks_norm *norm, const char *text, size_t len, size_t max_ter
         return rc;
     }
     return KS_OK;
+}
+
+ks_status ks_analyze(ks_norm *norm, const char *text, size_t len, size_t max_terms, ks_terms *out,
+                     ks_error *err)
+{
+    return ks_analyze_ex(norm, text, len, max_terms, 0, out, err);
+}
+
+ks_status ks_analyze_query(ks_norm *norm, const char *text, size_t len, size_t max_terms, ks_terms *out,
+                           ks_error *err)
+{
+    return ks_analyze_ex(norm, text, len, max_terms, KS_ANALYZE_VARIANTS, out, err);
 }

@@ -4,6 +4,7 @@
  * OpenCC for Traditional->Simplified; it must never fail on strange input
  * (only on memory), and must not know anything about tokens or ranking.
  */
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -15,9 +16,20 @@
 #define KS_OPENCC_CONFIG "t2s.json"
 #define KS_OPENCC_TW_CONFIG "tw2sp.json"
 
+/* OpenCC converts a few MB/s: fine for a query, too slow for importing
+ * thousands of articles. So each character's own conversion is asked once
+ * and cached (for the common CJK blocks, where both forms are 3-byte
+ * UTF-8) and text is folded per character, the same way for content and
+ * queries; only the variant wording of a short Traditional text (a query)
+ * goes through OpenCC's phrase tables. */
+#define CACHE_LO 0x3400
+#define CACHE_HI 0xA000
+#define PHRASE_MAX_BYTES 1024
+
 struct ks_norm {
     opencc_t cc; /* Traditional -> Simplified, characters and phrases */
     opencc_t tw; /* Taiwan usage -> mainland usage; (opencc_t)-1 when unavailable */
+    uint16_t t2s[CACHE_HI - CACHE_LO]; /* cached char conversion; 0 = not asked yet */
 };
 
 ks_status ks_norm_open(ks_norm **out, ks_error *err)
@@ -159,6 +171,79 @@ static int has_cjk(const char *s, size_t len)
     return 0;
 }
 
+/* The Simplified form of Han character cp (itself when it has none or
+ * converts to more than one character). */
+static int32_t simplified_char(ks_norm *n, int32_t cp)
+{
+    if (cp < CACHE_LO || cp >= CACHE_HI) return cp;
+    uint16_t *slot = &n->t2s[cp - CACHE_LO];
+    if (*slot) return *slot;
+    utf8proc_uint8_t in[8];
+    utf8proc_ssize_t k = utf8proc_encode_char(cp, in);
+    int32_t res = cp;
+    char *conv = opencc_convert_utf8(n->cc, (const char *)in, (size_t)k);
+    if (conv) {
+        utf8proc_int32_t c2;
+        size_t cl = strlen(conv);
+        utf8proc_ssize_t k2 = utf8proc_iterate((const utf8proc_uint8_t *)conv, (utf8proc_ssize_t)cl, &c2);
+        if (k2 > 0 && (size_t)k2 == cl && c2 >= CACHE_LO && c2 < CACHE_HI) res = c2;
+        opencc_convert_utf8_free(conv);
+    }
+    *slot = (uint16_t)res;
+    return res;
+}
+
+/* Folds s per character, in place (cached range only: same byte length).
+ * Returns 1 when any character changed, i.e. the text is Traditional. */
+static int fold_chars(ks_norm *n, char *s, size_t len, int apply)
+{
+    int changed = 0;
+    size_t i = 0;
+    while (i < len) {
+        unsigned char c = (unsigned char)s[i];
+        if (c < 0xE3 || c > 0xE9) { /* not a lead byte of U+3400..U+9FFF */
+            i++;
+            continue;
+        }
+        utf8proc_int32_t cp;
+        utf8proc_ssize_t k = utf8proc_iterate((const utf8proc_uint8_t *)s + i, (utf8proc_ssize_t)(len - i), &cp);
+        if (k != 3) {
+            i++;
+            continue;
+        }
+        int32_t sc = simplified_char(n, cp);
+        if (sc != cp) {
+            changed = 1;
+            if (!apply) return 1;
+            utf8proc_encode_char(sc, (utf8proc_uint8_t *)s + i);
+        }
+        i += 3;
+    }
+    return changed;
+}
+
+/* ASCII text needs no Unicode tables: lowercase, controls to spaces. */
+static char *ascii_fast(const char *text, size_t len)
+{
+    char *buf = malloc(len + 1);
+    if (!buf) return NULL;
+    for (size_t i = 0; i < len; i++) {
+        char c = text[i];
+        if (c >= 'A' && c <= 'Z') c = (char)(c - 'A' + 'a');
+        else if ((unsigned char)c < 0x20 || c == 0x7F) c = ' ';
+        buf[i] = c;
+    }
+    buf[len] = '\0';
+    return buf;
+}
+
+static int is_ascii(const char *s, size_t len)
+{
+    for (size_t i = 0; i < len; i++)
+        if ((unsigned char)s[i] >= 0x80) return 0;
+    return 1;
+}
+
 static char *finish(const char *work, size_t work_len, size_t *out_len)
 {
     char *res = malloc(work_len + 1);
@@ -182,7 +267,16 @@ ks_status ks_norm_text_alt(ks_norm *n, const char *text, size_t len, char **out,
     char *conv = NULL, *conv_tw = NULL;
     size_t clean_len = 0;
 
-    clean = sanitize(text ? text : "", text ? len : 0, &clean_len);
+    if (!text) len = 0;
+    if (is_ascii(text ? text : "", len)) {
+        char *res = ascii_fast(text ? text : "", len);
+        if (!res) goto nomem;
+        size_t res_len = squeeze(res, len);
+        *out = res;
+        if (out_len) *out_len = res_len;
+        return KS_OK;
+    }
+    clean = sanitize(text, len, &clean_len);
     if (!clean) goto nomem;
     utf8proc_ssize_t m = utf8proc_map((const utf8proc_uint8_t *)clean, (utf8proc_ssize_t)clean_len, &mapped,
                                       UTF8PROC_STABLE | UTF8PROC_COMPAT | UTF8PROC_COMPOSE |
@@ -195,17 +289,12 @@ ks_status ks_norm_text_alt(ks_norm *n, const char *text, size_t len, char **out,
     }
     char *work = (char *)mapped;
     size_t work_len = (size_t)m;
-    int traditional = 0;
-    if (n && n->cc != (opencc_t)-1 && has_cjk(work, work_len)) {
-        conv = opencc_convert_utf8(n->cc, work, work_len);
-        /* On a conversion failure the text is still usable unconverted. */
-        if (conv) {
-            size_t cl = strlen(conv);
-            traditional = cl != work_len || memcmp(conv, work, cl) != 0;
-            if (traditional && alt && n->tw != (opencc_t)-1) conv_tw = opencc_convert_utf8(n->tw, work, work_len);
-            work = conv;
-            work_len = cl;
-        }
+    if (n && n->cc != (opencc_t)-1 && has_cjk(work, work_len) && fold_chars(n, work, work_len, 0)) {
+        /* Traditional text: the variant wording first (it needs the
+         * original), then fold the text itself per character. */
+        if (alt && n->tw != (opencc_t)-1 && work_len <= PHRASE_MAX_BYTES)
+            conv_tw = opencc_convert_utf8(n->tw, work, work_len);
+        fold_chars(n, work, work_len, 1);
     }
     size_t res_len = 0;
     char *res = finish(work, work_len, &res_len);

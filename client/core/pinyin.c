@@ -25,6 +25,12 @@ static entry *table;
 static int table_n;
 static pthread_once_t table_once = PTHREAD_ONCE_INIT;
 
+/* The common CJK blocks are looked up directly (index + 1 into table),
+ * since every Han character pair of the content asks for two readings. */
+#define DIRECT_LO 0x3400
+#define DIRECT_HI 0xA000
+static uint16_t *direct;
+
 static int by_cp_then_weight(const void *a, const void *b)
 {
     const entry *x = a, *y = b;
@@ -96,11 +102,19 @@ static void load_table(void)
     entry *shrunk = realloc(v, (o ? o : 1) * sizeof *v);
     table = shrunk ? shrunk : v;
     table_n = (int)o;
+    direct = calloc(DIRECT_HI - DIRECT_LO, sizeof *direct);
+    if (direct && table_n < 65535)
+        for (int i = 0; i < table_n; i++)
+            if (table[i].cp >= DIRECT_LO && table[i].cp < DIRECT_HI) direct[table[i].cp - DIRECT_LO] = (uint16_t)(i + 1);
 }
 
 const char *ks_pinyin_of(int32_t c)
 {
     pthread_once(&table_once, load_table);
+    if (direct && c >= DIRECT_LO && c < DIRECT_HI) {
+        uint16_t i = direct[c - DIRECT_LO];
+        return i ? table[i - 1].py : NULL;
+    }
     int lo = 0, hi = table_n;
     while (lo < hi) {
         int mid = lo + (hi - lo) / 2;

@@ -39,6 +39,8 @@
 #define TYPO_MAX_CANDIDATES 3
 #define PREFIX_MAX_EXPANSIONS 6
 #define MIN_CANDIDATES 40
+#define QUERY_POSTINGS_BUDGET 12288
+#define MIN_TERM_POSTINGS 256
 
 /* Weights of the engine. Fixed in the product; KS_SEARCH_TUNE (see
  * docs/search.md) overrides them for development measurements only. */
@@ -47,7 +49,7 @@ typedef struct tune {
     double w_typo1, w_typo2, w_prefix;
     double rr_cov, rr_field;
     double pop;
-    double conf_cov, conf_margin, conf_field;
+    double conf_field, conf_margin, conf_norm, conf_min;
 } tune;
 
 static const tune default_tune = {
@@ -55,7 +57,7 @@ static const tune default_tune = {
     .w_typo1 = 0.7, .w_typo2 = 0.5, .w_prefix = 0.5,
     .rr_cov = 0.0, .rr_field = 0.0,
     .pop = 0.03,
-    .conf_cov = 0.6, .conf_margin = 0.1, .conf_field = 0.0,
+    .conf_field = 1.0, .conf_margin = 1.0, .conf_norm = 2.0, .conf_min = 0.75,
 };
 
 static void tune_from_env(tune *t)
@@ -68,7 +70,7 @@ static void tune_from_env(tune *t)
     } names[] = {
 #define F(x) {#x, offsetof(tune, x)}
         F(w_word), F(w_stop), F(w_han1), F(w_han2), F(w_pinyin), F(w_typo1), F(w_typo2), F(w_prefix),
-        F(rr_cov), F(rr_field), F(pop), F(conf_cov), F(conf_margin), F(conf_field),
+        F(rr_cov), F(rr_field), F(pop), F(conf_field), F(conf_margin), F(conf_norm), F(conf_min),
 #undef F
     };
     const char *p = env;
@@ -91,6 +93,7 @@ struct ks_search {
     sqlite3 *db;
     ks_norm *norm;
     tune tn;
+    ks_itune it;
     sqlite3_stmt *st_term, *st_doc, *st_art, *st_views, *st_dv, *st_versions;
     int64_t data_version;
     double n_docs, avgdl;
@@ -287,6 +290,7 @@ ks_status ks_search_open(sqlite3 *db, ks_search **out, ks_error *err)
     s->db = db;
     s->tn = default_tune;
     tune_from_env(&s->tn);
+    s->it = ks_itune_get();
     s->data_version = -1;
     if ((rc = ks_norm_open(&s->norm, err)) != KS_OK) goto fail;
     if (ks_search_needs_reindex(db)) {
@@ -544,12 +548,32 @@ static void build_query(ks_search *s, const ks_terms *tt, query *q)
 {
     q->n = 0;
     q->n_groups = 0;
+    int group_of_main[QUERY_MAX_TERMS];
     for (size_t i = 0; i < tt->n && q->n_groups < QUERY_MAX_TERMS; i++) {
         const ks_term *t = &tt->v[i];
         double w = kind_weight(&s->tn, t->kind);
+        if (t->variant) {
+            /* The mainland wording of a Traditional text: an alternative
+             * for the visitor's own term at the same place. */
+            int group = -1;
+            for (size_t j = 0; j < i && group < 0; j++)
+                if (!tt->v[j].variant && tt->v[j].kind == t->kind && tt->v[j].pos == t->pos && j < QUERY_MAX_TERMS)
+                    group = group_of_main[j];
+            if (group < 0) group = q->n_groups++;
+            qterm *qt = add_qterm(q, t->s, t->len, t->kind, w, 1, group);
+            if (qt) qt->df = term_df(s, qt);
+            continue;
+        }
         int group = q->n_groups;
+        if (i < QUERY_MAX_TERMS) group_of_main[i] = group;
         qterm *qt = add_qterm(q, t->s, t->len, t->kind, w, 0, group);
-        if (!qt) continue;
+        if (!qt) {
+            /* a repeated term: remember where it went for its variants */
+            for (size_t j = 0; j < q->n; j++)
+                if (q->v[j].len == t->len && memcmp(q->v[j].s, t->s, t->len) == 0 && i < QUERY_MAX_TERMS)
+                    group_of_main[i] = q->v[j].group;
+            continue;
+        }
         q->n_groups++;
         qt->df = term_df(s, qt);
         int typing = t->last && !tt->ends_in_space && (t->kind == KS_TERM_WORD || t->kind == KS_TERM_STOP);
@@ -562,20 +586,32 @@ static void build_query(ks_search *s, const ks_terms *tt, query *q)
     }
     for (size_t i = 0; i < q->n; i++) {
         qterm *qt = &q->v[i];
-        if (qt->alt) qt->df = term_df(s, qt);
+        if (qt->alt && !qt->df) qt->df = term_df(s, qt);
         qt->idf = idf_of(s, qt->df);
     }
     /* What each visitor term can contribute at best: its own weight, or,
-     * when it is unknown, its best alternative's. Unknown terms with no
-     * alternative still count, at the rarest term's weight: a query full of
-     * words the content never uses is not answered by it. */
+     * when it is unknown, its best known alternative's. Unknown terms with
+     * no known alternative still count, at the rarest term's weight: a
+     * query full of words the content never uses is not answered by it.
+     * Single Han characters and pinyin are left out: their pairs speak for
+     * them. */
     double max_idf = idf_of(s, 0);
-    for (int g = 0; g < q->n_groups; g++) q->group_mass[g] = 0;
+    int known[QUERY_MAX_TERMS];
+    for (int g = 0; g < q->n_groups; g++) {
+        q->group_mass[g] = 0;
+        known[g] = 0;
+    }
     for (size_t i = 0; i < q->n; i++) {
         qterm *qt = &q->v[i];
-        if (qt->kind == KS_TERM_PINYIN || qt->kind == KS_TERM_HAN1) continue; /* counted via pairs/words */
-        double m = qt->df ? qt->w * qt->idf : (qt->alt ? 0 : qt->w * max_idf);
-        if (m > q->group_mass[qt->group]) q->group_mass[qt->group] = m;
+        if (qt->kind == KS_TERM_PINYIN || qt->kind == KS_TERM_HAN1 || !qt->df) continue;
+        double m = qt->w * qt->idf;
+        if (!known[qt->group] || m > q->group_mass[qt->group]) q->group_mass[qt->group] = m;
+        known[qt->group] = 1;
+    }
+    for (size_t i = 0; i < q->n; i++) {
+        qterm *qt = &q->v[i];
+        if (qt->kind == KS_TERM_PINYIN || qt->kind == KS_TERM_HAN1 || qt->alt || known[qt->group]) continue;
+        q->group_mass[qt->group] = qt->w * max_idf;
     }
 }
 
@@ -597,21 +633,24 @@ static void acc_add(ks_search *s, uint32_t rowid, float v)
     s->acc[rowid] += v;
 }
 
-static void score_term(ks_search *s, const qterm *t)
+/* Adds up to cap postings of t (its best impacts) to the accumulators;
+ * returns how many it read. */
+static size_t score_term(ks_search *s, const qterm *t, size_t cap)
 {
-    if (!t->df) return;
+    if (!t->df) return 0;
+    size_t used = 0;
     sqlite3_bind_blob(s->st_term, 1, t->s, t->len, SQLITE_STATIC);
     if (sqlite3_step(s->st_term) == SQLITE_ROW) {
         const uint8_t *p = sqlite3_column_blob(s->st_term, 1);
         const uint8_t *end = p + sqlite3_column_bytes(s->st_term, 1);
         double scale = t->w * t->idf * (KS_BM25_K1 + 1.0) / 255.0;
-        while (p && p < end) {
+        while (p && p < end && used < cap) {
             uint8_t impact = *p++;
             uint64_t count, delta;
             if (!ks_rd_varint(&p, end, &count)) break;
             uint32_t rowid = 0;
             float v = (float)(scale * impact);
-            for (uint64_t k = 0; k < count; k++) {
+            for (uint64_t k = 0; k < count && used < cap; k++, used++) {
                 if (!ks_rd_varint(&p, end, &delta)) break;
                 rowid += (uint32_t)delta;
                 acc_add(s, rowid, v);
@@ -619,6 +658,35 @@ static void score_term(ks_search *s, const qterm *t)
         }
     }
     sqlite3_reset(s->st_term);
+    return used;
+}
+
+/* First stage: finds candidates by reading the best postings of every
+ * term, most telling terms first, within a budget of postings per query,
+ * so a query costs about the same on any size of FAQ. Each term gets at
+ * least MIN_TERM_POSTINGS; selective terms have short lists and leave
+ * their share to the common ones. The exact score comes later. */
+static void find_candidates(ks_search *s, const query *q)
+{
+    size_t order[MAX_QTERMS];
+    for (size_t i = 0; i < q->n; i++) {
+        /* insertion sort by w * idf, descending (at most MAX_QTERMS terms) */
+        double v = q->v[i].w * q->v[i].idf;
+        size_t j = i;
+        while (j > 0 && q->v[order[j - 1]].w * q->v[order[j - 1]].idf < v) {
+            order[j] = order[j - 1];
+            j--;
+        }
+        order[j] = i;
+    }
+    size_t budget = QUERY_POSTINGS_BUDGET;
+    for (size_t i = 0; i < q->n; i++) {
+        size_t left = q->n - i;
+        size_t cap = budget / left;
+        if (cap < MIN_TERM_POSTINGS) cap = MIN_TERM_POSTINGS;
+        size_t used = score_term(s, &q->v[order[i]], cap);
+        budget = used < budget ? budget - used : 0;
+    }
 }
 
 typedef struct scored {
@@ -627,6 +695,7 @@ typedef struct scored {
     double score;    /* final */
     double cov;      /* share of the query's weight this article matches */
     double field;    /* best single title/question/keyword match */
+    double exact;    /* second-stage BM25F score */
     char *id, *locale, *title;
 } scored;
 
@@ -699,11 +768,44 @@ static int field_has(const ks_doc_field *f, const qterm *t)
     return 0;
 }
 
-/* Second stage: coverage of the query and the best single field match. */
+/* Weighted frequency of t in d (BM25F: field weight times count). */
+static double doc_tf(const ks_doc *d, const qterm *t, const ks_itune *it, const char (*py)[KS_TERM_MAX],
+                     const uint8_t *py_len, const double *py_w, size_t n_py)
+{
+    double tf = 0;
+    if (t->kind == KS_TERM_PINYIN) {
+        for (size_t i = 0; i < n_py; i++)
+            if (py_len[i] == t->len && memcmp(py[i], t->s, t->len) == 0) tf += py_w[i];
+        return tf;
+    }
+    for (size_t f = 0; f < d->n_fields; f++) {
+        const ks_doc_field *fd = &d->fields[f];
+        size_t lo = 0, hi = fd->n_terms;
+        while (lo < hi) {
+            size_t mid = (lo + hi) / 2;
+            int c = vocab_cmp(fd->terms[mid].s, fd->terms[mid].len, t->s, t->len);
+            if (c == 0) {
+                tf += ks_itune_field_weight(it, fd->kind) * fd->terms[mid].tf;
+                break;
+            }
+            if (c < 0) lo = mid + 1;
+            else hi = mid;
+        }
+    }
+    return tf;
+}
+
+#define MAX_DOC_PINYIN 256
+
+/* Second stage, from the article's stored fields: its exact BM25F score
+ * for every query term (the first stage may have read only part of a
+ * common term's postings), how much of the query it covers, and how
+ * closely its best title, question or keyword matches the query. */
 static void rescore(ks_search *s, const query *q, scored *c)
 {
     c->cov = 0;
     c->field = 0;
+    c->exact = 0;
     sqlite3_bind_int64(s->st_doc, 1, c->rowid);
     if (sqlite3_step(s->st_doc) != SQLITE_ROW) {
         sqlite3_reset(s->st_doc);
@@ -715,23 +817,56 @@ static void rescore(ks_search *s, const query *q, scored *c)
         sqlite3_reset(s->st_doc);
         return;
     }
+    const ks_itune *it = &s->it;
+    /* The pinyin of the article's Han pairs, when the query has pinyin. */
+    static _Thread_local char py[MAX_DOC_PINYIN][KS_TERM_MAX];
+    uint8_t py_len[MAX_DOC_PINYIN];
+    double py_w[MAX_DOC_PINYIN];
+    size_t n_py = 0;
+    int want_py = 0;
+    for (size_t i = 0; i < q->n && !want_py; i++) want_py = q->v[i].kind == KS_TERM_PINYIN && q->v[i].df;
+    double dl = 0;
+    for (size_t f = 0; f < d.n_fields; f++) {
+        const ks_doc_field *fd = &d.fields[f];
+        double fw = ks_itune_field_weight(it, fd->kind);
+        dl += fw * fd->n_tokens;
+        if (!want_py || fd->kind == KS_FIELD_BODY) continue;
+        for (size_t t = 0; t < fd->n_terms && n_py < MAX_DOC_PINYIN; t++) {
+            if (ks_term_kind_of(fd->terms[t].s, fd->terms[t].len) != KS_TERM_HAN2) continue;
+            size_t l = ks_pinyin_of_pair(fd->terms[t].s, fd->terms[t].len, py[n_py]);
+            if (!l) continue;
+            py_len[n_py] = (uint8_t)l;
+            py_w[n_py] = fw * fd->terms[t].tf;
+            n_py++;
+        }
+    }
+    double norm = it->k1 * (1.0 - it->b + it->b * dl / (s->avgdl > 0 ? s->avgdl : 1.0));
     double got[QUERY_MAX_TERMS] = {0};
     double total = 0;
     for (int g = 0; g < q->n_groups; g++) total += q->group_mass[g];
-    for (size_t f = 0; f < d.n_fields; f++) {
+    for (size_t i = 0; i < q->n; i++) {
+        const qterm *t = &q->v[i];
+        if (!t->df) continue;
+        double tf = doc_tf(&d, t, it, (const char (*)[KS_TERM_MAX])py, py_len, py_w, n_py);
+        if (tf <= 0) continue;
+        c->exact += t->w * t->idf * (it->k1 + 1.0) * tf / (tf + norm);
+        if (t->kind == KS_TERM_PINYIN || t->kind == KS_TERM_HAN1) continue;
+        double m = t->w * t->idf;
+        if (m > got[t->group]) got[t->group] = m;
+    }
+    for (size_t f = 0; f < d.n_fields && total > 0; f++) {
         const ks_doc_field *fd = &d.fields[f];
+        if (fd->kind == KS_FIELD_BODY) continue;
         double fgot[QUERY_MAX_TERMS] = {0};
         for (size_t i = 0; i < q->n; i++) {
             const qterm *t = &q->v[i];
             if (!t->df || t->kind == KS_TERM_PINYIN || t->kind == KS_TERM_HAN1) continue;
             if (!field_has(fd, t)) continue;
             double m = t->w * t->idf;
-            if (m > got[t->group]) got[t->group] = m;
             if (m > fgot[t->group]) fgot[t->group] = m;
         }
-        if (fd->kind == KS_FIELD_BODY || total <= 0) continue;
         double fm = 0;
-        for (int g = 0; g < q->n_groups; g++) fm += fgot[g];
+        for (int g = 0; g < q->n_groups; g++) fm += fgot[g] < q->group_mass[g] ? fgot[g] : q->group_mass[g];
         /* A field that matches the query but says much more is a weaker
          * match than one that says just that: Dice over token counts. */
         double qtok = q->n_groups, ftok = fd->n_tokens ? fd->n_tokens : 1;
@@ -847,7 +982,8 @@ ks_status ks_search_query(ks_search *s, const char *query_text, size_t len, cons
     if ((rc = refresh(s, 0, err)) != KS_OK) goto out;
     if (!query_text) len = 0;
     len = ks_norm_clip(query_text ? query_text : "", len, QUERY_MAX_BYTES);
-    if ((rc = ks_analyze(s->norm, query_text ? query_text : "", len, QUERY_MAX_TERMS, &tt, err)) != KS_OK) goto out;
+    if ((rc = ks_analyze_query(s->norm, query_text ? query_text : "", len, QUERY_MAX_TERMS, &tt, err)) != KS_OK)
+        goto out;
     if (tt.n == 0 || s->n_docs <= 0) goto done;
     q = malloc(sizeof *q);
     size_t k = limit * 4 > MIN_CANDIDATES ? limit * 4 : MIN_CANDIDATES;
@@ -863,12 +999,20 @@ ks_status ks_search_query(ks_search *s, const char *query_text, size_t len, cons
             fprintf(stderr, "search: term '%.*s' kind=%d alt=%d group=%d w=%.2f df=%lld idf=%.2f\n", q->v[i].len,
                     q->v[i].s, q->v[i].kind, q->v[i].alt, q->v[i].group, q->v[i].w, (long long)q->v[i].df,
                     q->v[i].idf);
-    for (size_t i = 0; i < q->n; i++) score_term(s, &q->v[i]);
+    find_candidates(s, q);
+    uint64_t t_scored = now_us();
     nc = top_candidates(s, cands, k);
+    uint64_t t_top = now_us();
+    size_t n_touched_dbg = s->n_touched;
     for (size_t i = 0; i < nc; i++) {
         rescore(s, q, &cands[i]);
-        cands[i].score = cands[i].s1 * (1.0 + s->tn.rr_cov * cands[i].cov + s->tn.rr_field * cands[i].field);
+        cands[i].score = cands[i].exact * (1.0 + s->tn.rr_cov * cands[i].cov + s->tn.rr_field * cands[i].field);
     }
+    uint64_t t_rescored = now_us();
+    if (getenv("KS_SEARCH_TIMING"))
+        fprintf(stderr, "timing: terms=%zu query+score=%llu top=%llu rescore=%llu touched=%zu\n", q->n,
+                (unsigned long long)(t_scored - t0), (unsigned long long)(t_top - t_scored),
+                (unsigned long long)(t_rescored - t_top), n_touched_dbg);
     /* Articles are fetched best first until enough distinct ids are found. */
     qsort(cands, nc, sizeof *cands, cmp_final);
     char chain[KS_LOCALE_CHAIN_MAX][KS_LOCALE_MAX];
@@ -914,10 +1058,17 @@ ks_status ks_search_query(ks_search *s, const char *query_text, size_t len, cons
         const scored *a = &cands[0];
         double second = kept > 1 ? cands[1].score : 0;
         double margin = a->score > 0 ? (a->score - second) / a->score : 0;
-        out->confident = a->cov >= s->tn.conf_cov && margin >= s->tn.conf_margin && a->field >= s->tn.conf_field;
+        double qmax = 0;
+        for (int g = 0; g < q->n_groups; g++) qmax += q->group_mass[g] * (s->it.k1 + 1.0);
+        /* Confident when the best title/question matches the query closely,
+         * clearly better than the runner-up, and the score is a good share
+         * of what the query could score at best. */
+        double norm = qmax > 0 ? a->exact / qmax : 0;
+        double z = s->tn.conf_field * a->field + s->tn.conf_margin * margin + s->tn.conf_norm * norm;
+        out->confident = a->s1 > 0 && z >= s->tn.conf_min;
         if (getenv("KS_SEARCH_DEBUG"))
-            fprintf(stderr, "search: top %s cov=%.3f field=%.3f margin=%.3f s1=%.3f\n", out->hits[0].id,
-                    a->cov, a->field, margin, a->s1);
+            fprintf(stderr, "search: top %s cov=%.3f field=%.3f margin=%.3f s1=%.3f qmax=%.3f\n", out->hits[0].id,
+                    a->cov, a->field, margin, a->s1, qmax);
     }
     for (size_t i = 0; i < kept; i++) free_scored(&cands[i]);
     nc = 0;

@@ -10,15 +10,21 @@
  * store's transaction, so a rolled back import rolls the index back too.
  *
  * Tables (all named search_*):
- *   search_doc(rowid = articles.rowid, data)   analysed fields of one article
- *   search_term(term, df, head, tail)          postings, best impact first
+ *   search_doc(rowid = articles.rowid, data, surf)
+ *                                   analysed fields of one article, and its
+ *                                   distinct words as written (vocabulary)
+ *   search_term(term, df, h1, h2, tail)
+ *                                   postings, best impact first: the first
+ *                                   KS_H1_POSTINGS in h1, up to
+ *                                   KS_HEAD_POSTINGS in h2, the rest in tail
  *   search_pending(rowid, old)                 articles changed in this import
  *   search_meta(key, value)                    n_docs, avgdl, format, vocab...
  *
  * Document record (data): byte 1 (version); varint n_fields; per field:
  * byte kind, varint n_tokens, varint n_terms, per term: byte len, bytes,
- * varint tf (terms sorted by bytes); then varint n_surf, per surface word:
- * byte len, bytes.
+ * varint tf (terms sorted by bytes). Surface words (surf): varint n, per
+ * word: byte len, bytes. They are apart so queries, which re-score from
+ * data, never read them.
  *
  * Posting lists: groups of [byte impact][varint count][count varint rowid
  * deltas], impacts descending, rowids ascending within a group. impact/255
@@ -29,11 +35,14 @@
 #include <stddef.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include <cjson/cJSON.h>
+#include <utf8proc.h>
 
 #include "ks/analyze.h"
 #include "ks/log.h"
+#include "ks/pinyin.h"
 #include "ks/search.h"
 #include "search_util.h"
 
@@ -193,9 +202,9 @@ void ks_strmap_free(ks_strmap *m)
 }
 
 const char ks_search_schema_sql[] =
-    "CREATE TABLE IF NOT EXISTS search_doc(rowid INTEGER PRIMARY KEY, data BLOB NOT NULL);"
+    "CREATE TABLE IF NOT EXISTS search_doc(rowid INTEGER PRIMARY KEY, data BLOB NOT NULL, surf BLOB);"
     "CREATE TABLE IF NOT EXISTS search_term(term BLOB PRIMARY KEY, df INTEGER NOT NULL,"
-    " head BLOB, tail BLOB) WITHOUT ROWID;"
+    " h1 BLOB, h2 BLOB, tail BLOB) WITHOUT ROWID;"
     "CREATE TABLE IF NOT EXISTS search_pending(rowid INTEGER PRIMARY KEY, old BLOB);"
     "CREATE TABLE IF NOT EXISTS search_meta(key TEXT PRIMARY KEY, value) WITHOUT ROWID;";
 
@@ -230,6 +239,62 @@ double ks_search_meta_real(sqlite3 *db, const char *key, double def)
     double v = sqlite3_column_double(st, 0);
     sqlite3_finalize(st);
     return v;
+}
+
+ks_itune ks_itune_get(void)
+{
+    ks_itune t = {KS_BM25_K1, KS_BM25_B, KS_W_TITLE, KS_W_QUESTION, KS_W_KEYWORD, KS_W_BODY};
+    const char *env = getenv("KS_SEARCH_TUNE");
+    static const struct {
+        const char *name;
+        size_t off;
+    } names[] = {
+        {"k1", offsetof(ks_itune, k1)}, {"b", offsetof(ks_itune, b)}, {"w_title", offsetof(ks_itune, w_title)},
+        {"w_question", offsetof(ks_itune, w_question)}, {"w_keyword", offsetof(ks_itune, w_keyword)},
+        {"w_body", offsetof(ks_itune, w_body)},
+    };
+    for (const char *p = env; p && *p;) {
+        const char *eq = strchr(p, '=');
+        if (!eq) break;
+        char *end;
+        double v = strtod(eq + 1, &end);
+        for (size_t i = 0; i < sizeof names / sizeof names[0]; i++)
+            if (strlen(names[i].name) == (size_t)(eq - p) && memcmp(names[i].name, p, (size_t)(eq - p)) == 0)
+                *(double *)((char *)&t + names[i].off) = v;
+        p = end;
+        while (*p == ',' || *p == ' ') p++;
+    }
+    return t;
+}
+
+double ks_itune_field_weight(const ks_itune *t, uint8_t kind)
+{
+    switch (kind) {
+    case KS_FIELD_TITLE: return t->w_title;
+    case KS_FIELD_QUESTION: return t->w_question;
+    case KS_FIELD_KEYWORD: return t->w_keyword;
+    default: return t->w_body;
+    }
+}
+
+/* The pinyin term of a Han pair term ("~hua.bei" for 花呗) into out
+ * (KS_TERM_MAX bytes); returns its length, 0 when there is none. */
+size_t ks_pinyin_of_pair(const char *s, size_t len, char *out)
+{
+    utf8proc_int32_t a, b;
+    utf8proc_ssize_t ka = utf8proc_iterate((const utf8proc_uint8_t *)s, (utf8proc_ssize_t)len, &a);
+    if (ka <= 0 || (size_t)ka >= len) return 0;
+    utf8proc_ssize_t kb = utf8proc_iterate((const utf8proc_uint8_t *)s + ka, (utf8proc_ssize_t)(len - (size_t)ka), &b);
+    if (kb <= 0 || (size_t)(ka + kb) != len) return 0;
+    const char *pa = ks_pinyin_of(a), *pb = ks_pinyin_of(b);
+    if (!pa || !pb) return 0;
+    size_t la = strlen(pa), lb = strlen(pb);
+    if (la + lb + 2 >= KS_TERM_MAX) return 0;
+    out[0] = '~';
+    memcpy(out + 1, pa, la);
+    out[1 + la] = '.';
+    memcpy(out + 2 + la, pb, lb);
+    return 2 + la + lb;
 }
 
 static ks_status db_error(sqlite3 *db, ks_error *err, const char *what)
@@ -279,19 +344,6 @@ ks_status ks_doc_parse(const uint8_t *p, size_t n, ks_doc *out, ks_error *err)
         }
         fd->n_terms = (size_t)nt;
     }
-    if (!ks_rd_varint(&p, end, &v) || v > pool_cap - pool_n) goto corrupt;
-    out->surf = out->pool + pool_n;
-    for (uint64_t s = 0; s < v; s++) {
-        if (p >= end) goto corrupt;
-        uint8_t len = *p++;
-        if ((size_t)(end - p) < len) goto corrupt;
-        ks_doc_term *dt = &out->pool[pool_n++];
-        dt->s = (const char *)p;
-        dt->len = len;
-        dt->tf = 1;
-        p += len;
-    }
-    out->n_surf = (size_t)v;
     return KS_OK;
 corrupt:
     ks_doc_free(out);
@@ -385,7 +437,7 @@ static ks_status indexer_get(sqlite3 *db, indexer **out, ks_error *err)
     indexer_release_stmts(ix);
     if ((rc = prep(db, "SELECT title, body, questions, keywords FROM articles WHERE rowid = ?1",
                    &ix->sel_article, err)) != KS_OK ||
-        (rc = prep(db, "INSERT OR REPLACE INTO search_doc(rowid, data) VALUES(?1, ?2)", &ix->put_doc, err)) !=
+        (rc = prep(db, "INSERT OR REPLACE INTO search_doc(rowid, data, surf) VALUES(?1, ?2, ?3)", &ix->put_doc, err)) !=
             KS_OK ||
         (rc = prep(db,
                    "INSERT OR IGNORE INTO search_pending(rowid, old)"
@@ -457,8 +509,11 @@ static int add_field(ks_buf *rec, uint8_t kind, const ks_terms *tt, ks_strmap *s
     fterm *ft = malloc((tt->n ? tt->n : 1) * sizeof *ft);
     if (!ptrs || !ft) goto out;
     size_t n = 0;
+    /* Pinyin pairs are left out: the rebuild derives them from the Han
+     * pairs (ks_pinyin_of_pair), which keeps the records a third smaller. */
     for (size_t i = 0; i < tt->n; i++)
-        if (kind != KS_FIELD_BODY || body_keeps(tt->v[i].kind)) ptrs[n++] = &tt->v[i];
+        if (tt->v[i].kind != KS_TERM_PINYIN && (kind != KS_FIELD_BODY || body_keeps(tt->v[i].kind)))
+            ptrs[n++] = &tt->v[i];
     qsort(ptrs, n, sizeof *ptrs, cmp_term_ptr);
     size_t nd = 0;
     for (size_t i = 0; i < n; i++) {
@@ -501,7 +556,8 @@ static ks_status analyze_field(indexer *ix, const char *text, size_t len, uint8_
     if (!text || !len) return KS_OK;
     ks_terms tt = {0};
     size_t max_terms = kind == KS_FIELD_BODY ? 0 : FIELD_MAX_TERMS;
-    ks_status rc = ks_analyze(ix->norm, text, len, max_terms, &tt, err);
+    ks_status rc = ks_analyze_ex(ix->norm, text, len, max_terms, kind == KS_FIELD_BODY ? KS_ANALYZE_BODY : 0, &tt,
+                                 err);
     if (rc != KS_OK) return rc;
     if (tt.n && !add_field(rec, kind, &tt, surf))
         rc = ks_error_set(err, KS_ERR_NOMEM, "search index: out of memory indexing an article");
@@ -537,7 +593,7 @@ static ks_status analyze_list(indexer *ix, const char *json, uint8_t kind, size_
 
 /* Builds the record of the article at rowid into rec. *found = 0 when the
  * row does not exist. */
-static ks_status build_record(indexer *ix, int64_t rowid, ks_buf *rec, int *found, ks_error *err)
+static ks_status build_record(indexer *ix, int64_t rowid, ks_buf *rec, ks_buf *srec, int *found, ks_error *err)
 {
     ks_status rc = KS_OK;
     ks_buf fields = {0};
@@ -569,14 +625,14 @@ static ks_status build_record(indexer *ix, int64_t rowid, ks_buf *rec, int *foun
     ks_buf_byte(rec, 1);
     ks_buf_varint(rec, n_fields);
     ks_buf_put(rec, fields.p, fields.n);
-    ks_buf_varint(rec, surf.n);
+    ks_buf_varint(srec, surf.n);
     for (uint32_t i = 0; i < surf.n; i++) {
         size_t len;
         const char *s = ks_strmap_str(&surf, i, &len);
-        ks_buf_byte(rec, (uint8_t)len);
-        ks_buf_put(rec, s, len);
+        ks_buf_byte(srec, (uint8_t)len);
+        ks_buf_put(srec, s, len);
     }
-    if (rec->oom || fields.oom || surf.oom)
+    if (rec->oom || srec->oom || fields.oom || surf.oom)
         rc = ks_error_set(err, KS_ERR_NOMEM, "search index: out of memory indexing an article");
 out:
     sqlite3_reset(ix->sel_article);
@@ -587,9 +643,42 @@ out:
 
 /* ------------------------------------------------------------ the hooks */
 
+/* 1 when the search tables exist in a layout this engine cannot read: an
+ * index written by another version (its format in search_meta differs) or
+ * from before the surf column. Reads only. */
+static int old_layout(sqlite3 *db)
+{
+    sqlite3_stmt *st = NULL;
+    int has_doc = 0, has_surf = 0;
+    if (sqlite3_prepare_v2(db, "PRAGMA table_info(search_doc)", -1, &st, NULL) == SQLITE_OK) {
+        while (sqlite3_step(st) == SQLITE_ROW) {
+            has_doc = 1;
+            const char *col = (const char *)sqlite3_column_text(st, 1);
+            if (col && strcmp(col, "surf") == 0) has_surf = 1;
+        }
+    }
+    sqlite3_finalize(st);
+    if (has_doc && !has_surf) return 1;
+    int64_t format = ks_search_meta_int(db, "format", KS_SEARCH_FORMAT);
+    return format != KS_SEARCH_FORMAT;
+}
+
 ks_status ks_search_schema_create(sqlite3 *db, ks_error *err)
 {
     char *msg = NULL;
+    /* The index is derived data: one in another layout is dropped, and
+     * ks_search_needs_reindex() then asks for a rebuild. Only then does
+     * this write anything when the tables exist. */
+    if (old_layout(db) &&
+        sqlite3_exec(db,
+                     "DROP TABLE IF EXISTS search_doc; DROP TABLE IF EXISTS search_term;"
+                     "DROP TABLE IF EXISTS search_pending; DROP TABLE IF EXISTS search_meta;",
+                     NULL, NULL, &msg) != SQLITE_OK) {
+        ks_status st = ks_error_set(err, KS_ERR_DB, "search index: dropping an index of an older layout: %s",
+                                    msg ? msg : "?");
+        sqlite3_free(msg);
+        return st;
+    }
     if (sqlite3_exec(db, ks_search_schema_sql, NULL, NULL, &msg) != SQLITE_OK) {
         ks_status st = ks_error_set(err, KS_ERR_DB, "search index: creating its tables: %s", msg ? msg : "?");
         sqlite3_free(msg);
@@ -603,9 +692,9 @@ ks_status ks_search_index_article(sqlite3 *db, int64_t rowid, ks_error *err)
     indexer *ix;
     ks_status rc = indexer_get(db, &ix, err);
     if (rc != KS_OK) return rc;
-    ks_buf rec = {0};
+    ks_buf rec = {0}, srec = {0};
     int found = 0;
-    if ((rc = build_record(ix, rowid, &rec, &found, err)) != KS_OK) goto out;
+    if ((rc = build_record(ix, rowid, &rec, &srec, &found, err)) != KS_OK) goto out;
     if (!found) {
         rc = ks_error_set(err, KS_ERR_NOT_FOUND, "search index: article rowid %lld does not exist",
                           (long long)rowid);
@@ -615,9 +704,11 @@ ks_status ks_search_index_article(sqlite3 *db, int64_t rowid, ks_error *err)
     if ((rc = step_done(ix, ix->pend_new, "recording a changed article", err)) != KS_OK) goto out;
     sqlite3_bind_int64(ix->put_doc, 1, rowid);
     sqlite3_bind_blob(ix->put_doc, 2, rec.p, (int)rec.n, SQLITE_STATIC);
+    sqlite3_bind_blob(ix->put_doc, 3, srec.p, (int)srec.n, SQLITE_STATIC);
     rc = step_done(ix, ix->put_doc, "storing an indexed article", err);
 out:
     ks_buf_free(&rec);
+    ks_buf_free(&srec);
     return rc;
 }
 
@@ -646,9 +737,11 @@ typedef struct build {
     float *doc_len;
     size_t *doc_first;
     size_t n_docs, docs_cap;
-    uint32_t *pair_term;    /* (term id, weighted tf * 16) pairs, per document */
-    uint16_t *pair_tf;
+    uint32_t *pair_term;    /* (term id, weighted tf) pairs, per document */
+    float *pair_tf;
     size_t n_pairs, pairs_cap;
+    uint32_t *term_slot;    /* see build_add */
+    size_t term_slot_cap;
 } build;
 
 static void build_free(build *b)
@@ -662,6 +755,7 @@ static void build_free(build *b)
     free(b->doc_first);
     free(b->pair_term);
     free(b->pair_tf);
+    free(b->term_slot);
     memset(b, 0, sizeof *b);
 }
 
@@ -678,137 +772,89 @@ static int grow_u32(uint32_t **v, size_t *cap, size_t need)
     return 1;
 }
 
-/* Index-time constants; KS_SEARCH_TUNE (docs/search.md) overrides them for
- * development measurements only. */
-typedef struct itune {
-    double k1, b, w_title, w_question, w_keyword, w_body;
-} itune;
-
-static itune itune_get(void)
-{
-    itune t = {KS_BM25_K1, KS_BM25_B, KS_W_TITLE, KS_W_QUESTION, KS_W_KEYWORD, KS_W_BODY};
-    const char *env = getenv("KS_SEARCH_TUNE");
-    static const struct {
-        const char *name;
-        size_t off;
-    } names[] = {
-        {"k1", offsetof(itune, k1)}, {"b", offsetof(itune, b)}, {"w_title", offsetof(itune, w_title)},
-        {"w_question", offsetof(itune, w_question)}, {"w_keyword", offsetof(itune, w_keyword)},
-        {"w_body", offsetof(itune, w_body)},
-    };
-    for (const char *p = env; p && *p;) {
-        const char *eq = strchr(p, '=');
-        if (!eq) break;
-        char *end;
-        double v = strtod(eq + 1, &end);
-        for (size_t i = 0; i < sizeof names / sizeof names[0]; i++)
-            if (strlen(names[i].name) == (size_t)(eq - p) && memcmp(names[i].name, p, (size_t)(eq - p)) == 0)
-                *(double *)((char *)&t + names[i].off) = v;
-        p = end;
-        while (*p == ',' || *p == ' ') p++;
-    }
-    return t;
-}
-
-static double field_weight(const itune *t, uint8_t kind)
-{
-    switch (kind) {
-    case KS_FIELD_TITLE: return t->w_title;
-    case KS_FIELD_QUESTION: return t->w_question;
-    case KS_FIELD_KEYWORD: return t->w_keyword;
-    default: return t->w_body;
-    }
-}
-
-typedef struct wt {
-    uint32_t id;
-    float tf;
-} wt;
-
-static int cmp_wt(const void *a, const void *b)
-{
-    const wt *x = a, *y = b;
-    return x->id < y->id ? -1 : (x->id > y->id);
-}
-
-/* Adds one parsed document to the build. */
-static int build_add(build *b, const itune *it, int64_t rowid, const ks_doc *d)
+/* Adds one parsed document to the build. A term found in several fields
+ * becomes one posting with the summed weighted frequency: term_slot
+ * remembers, per term, where this document's pair for it is. */
+static int build_add(build *b, const ks_itune *it, int64_t rowid, const ks_doc *d, const uint8_t *surf,
+                     size_t surf_n)
 {
     size_t n = 0;
-    for (size_t f = 0; f < d->n_fields; f++) n += d->fields[f].n_terms;
-    wt *w = malloc((n ? n : 1) * sizeof *w);
-    if (!w) return 0;
-    size_t k = 0;
-    double len = 0;
-    for (size_t f = 0; f < d->n_fields; f++) {
-        const ks_doc_field *fd = &d->fields[f];
-        double fw = field_weight(it, fd->kind);
-        len += fw * fd->n_tokens;
-        for (size_t t = 0; t < fd->n_terms; t++) {
-            uint32_t id = ks_strmap_get(&b->terms, fd->terms[t].s, fd->terms[t].len, 1);
-            if (id == UINT32_MAX) {
-                free(w);
-                return 0;
-            }
-            w[k].id = id;
-            w[k].tf = (float)(fw * fd->terms[t].tf);
-            k++;
-        }
-    }
-    qsort(w, k, sizeof *w, cmp_wt);
+    for (size_t f = 0; f < d->n_fields; f++) n += 2 * d->fields[f].n_terms; /* with derived pinyin */
     if (b->n_docs == b->docs_cap) {
         size_t ncap = b->docs_cap ? b->docs_cap * 2 : 1024;
         int64_t *r = realloc(b->doc_rowid, ncap * sizeof *r);
-        if (!r) goto oom;
+        if (!r) return 0;
         b->doc_rowid = r;
         float *l = realloc(b->doc_len, ncap * sizeof *l);
-        if (!l) goto oom;
+        if (!l) return 0;
         b->doc_len = l;
         size_t *fi = realloc(b->doc_first, (ncap + 1) * sizeof *fi);
-        if (!fi) goto oom;
+        if (!fi) return 0;
         b->doc_first = fi;
         b->docs_cap = ncap;
     }
-    if (b->n_pairs + k > b->pairs_cap) {
+    if (b->n_pairs + n > b->pairs_cap) {
         size_t ncap = b->pairs_cap ? b->pairs_cap : 65536;
-        while (ncap < b->n_pairs + k) ncap *= 2;
+        while (ncap < b->n_pairs + n) ncap *= 2;
         uint32_t *pt = realloc(b->pair_term, ncap * sizeof *pt);
-        if (!pt) goto oom;
+        if (!pt) return 0;
         b->pair_term = pt;
-        uint16_t *pf = realloc(b->pair_tf, ncap * sizeof *pf);
-        if (!pf) goto oom;
+        float *pf = realloc(b->pair_tf, ncap * sizeof *pf);
+        if (!pf) return 0;
         b->pair_tf = pf;
         b->pairs_cap = ncap;
     }
+    size_t first = b->n_pairs;
+    double len = 0;
+    for (size_t f = 0; f < d->n_fields; f++) {
+        const ks_doc_field *fd = &d->fields[f];
+        double fw = ks_itune_field_weight(it, fd->kind);
+        len += fw * fd->n_tokens;
+        for (size_t t = 0; t < 2 * fd->n_terms; t++) {
+            const char *ts = fd->terms[t / 2].s;
+            size_t tl = fd->terms[t / 2].len;
+            char py[KS_TERM_MAX];
+            if (t % 2) {
+                /* odd steps: the pinyin of a Han pair in a title/question/keyword */
+                if (fd->kind == KS_FIELD_BODY || ks_term_kind_of(ts, tl) != KS_TERM_HAN2) continue;
+                if (!(tl = ks_pinyin_of_pair(ts, tl, py))) continue;
+                ts = py;
+            }
+            uint32_t id = ks_strmap_get(&b->terms, ts, tl, 1);
+            if (id == UINT32_MAX || !grow_u32(&b->term_df, &b->term_df_cap, b->terms.n) ||
+                !grow_u32(&b->term_slot, &b->term_slot_cap, b->terms.n))
+                return 0;
+            /* term_slot holds pair index + 1 for pairs of this document */
+            uint32_t sl = b->term_slot[id];
+            float tf = (float)(fw * fd->terms[t / 2].tf);
+            if (sl > first && sl - 1 < b->n_pairs && b->pair_term[sl - 1] == id) {
+                b->pair_tf[sl - 1] += tf;
+                continue;
+            }
+            b->pair_term[b->n_pairs] = id;
+            b->pair_tf[b->n_pairs] = tf;
+            b->term_slot[id] = (uint32_t)(b->n_pairs + 1);
+            b->term_df[id]++;
+            b->n_pairs++;
+        }
+    }
     b->doc_rowid[b->n_docs] = rowid;
     b->doc_len[b->n_docs] = (float)len;
-    b->doc_first[b->n_docs] = b->n_pairs;
-    if (!grow_u32(&b->term_df, &b->term_df_cap, b->terms.n)) goto oom;
-    for (size_t i = 0; i < k; i++) {
-        if (b->n_pairs > b->doc_first[b->n_docs] && b->pair_term[b->n_pairs - 1] == w[i].id) {
-            /* the same term in several fields: one posting, summed weight */
-            double s = b->pair_tf[b->n_pairs - 1] + w[i].tf * 16.0;
-            b->pair_tf[b->n_pairs - 1] = (uint16_t)(s > 65535 ? 65535 : s);
-            continue;
-        }
-        double s = w[i].tf * 16.0;
-        b->pair_term[b->n_pairs] = w[i].id;
-        b->pair_tf[b->n_pairs] = (uint16_t)(s > 65535 ? 65535 : s);
-        b->n_pairs++;
-        b->term_df[w[i].id]++;
-    }
+    b->doc_first[b->n_docs] = first;
     b->n_docs++;
     b->doc_first[b->n_docs] = b->n_pairs;
-    free(w);
-    for (size_t s = 0; s < d->n_surf; s++) {
-        uint32_t id = ks_strmap_get(&b->words, d->surf[s].s, d->surf[s].len, 1);
+    const uint8_t *p = surf, *end = surf + surf_n;
+    uint64_t nw = 0;
+    if (surf && !ks_rd_varint(&p, end, &nw)) nw = 0; /* a damaged list only loses vocabulary */
+    for (uint64_t w = 0; w < nw && p < end; w++) {
+        uint8_t wl = *p++;
+        if ((size_t)(end - p) < wl) break;
+        uint32_t id = ks_strmap_get(&b->words, (const char *)p, wl, 1);
+        p += wl;
         if (id == UINT32_MAX || !grow_u32(&b->word_df, &b->word_df_cap, b->words.n)) return 0;
         b->word_df[id]++;
     }
     return 1;
-oom:
-    free(w);
-    return 0;
 }
 
 typedef struct posting {
@@ -816,11 +862,17 @@ typedef struct posting {
     uint8_t impact;
 } posting;
 
-static int cmp_posting(const void *a, const void *b)
+/* Orders a term's postings best impact first, rowids ascending within an
+ * impact. They arrive in rowid order, so a stable counting sort on the
+ * impact byte does it in linear time (tmp holds n postings). */
+static void sort_postings(posting *p, size_t n, posting *tmp)
 {
-    const posting *x = a, *y = b;
-    if (x->impact != y->impact) return x->impact > y->impact ? -1 : 1;
-    return x->rowid < y->rowid ? -1 : (x->rowid > y->rowid);
+    if (n < 2) return;
+    size_t count[257] = {0};
+    for (size_t i = 0; i < n; i++) count[255 - p[i].impact + 1]++;
+    for (int k = 1; k <= 256; k++) count[k] += count[k - 1];
+    for (size_t i = 0; i < n; i++) tmp[count[255 - p[i].impact]++] = p[i];
+    memcpy(p, tmp, n * sizeof *p);
 }
 
 static void encode_postings(ks_buf *out, const posting *p, size_t n)
@@ -891,13 +943,15 @@ static ks_status rebuild_all(sqlite3 *db, ks_error *err)
     build b = {0};
     sqlite3_stmt *sel = NULL, *ins = NULL;
     size_t *slot = NULL;
-    posting *post = NULL;
+    posting *post = NULL, *tmp = NULL;
     uint32_t *order = NULL;
-    ks_buf head = {0}, tail = {0}, vocab = {0};
+    ks_buf head = {0}, head2 = {0}, tail = {0}, vocab = {0};
     int64_t max_rowid = 0;
-    itune it = itune_get();
+    ks_itune it = ks_itune_get();
+    struct timespec t0;
+    clock_gettime(CLOCK_MONOTONIC, &t0);
 
-    if (sqlite3_prepare_v2(db, "SELECT rowid, data FROM search_doc", -1, &sel, NULL) != SQLITE_OK) {
+    if (sqlite3_prepare_v2(db, "SELECT rowid, data, surf FROM search_doc", -1, &sel, NULL) != SQLITE_OK) {
         rc = db_error(db, err, "reading the indexed articles");
         goto out;
     }
@@ -912,7 +966,7 @@ static ks_status rebuild_all(sqlite3 *db, ks_error *err)
         ks_doc d;
         const uint8_t *blob = sqlite3_column_blob(sel, 1);
         if ((rc = ks_doc_parse(blob, (size_t)sqlite3_column_bytes(sel, 1), &d, err)) != KS_OK) goto out;
-        int ok = build_add(&b, &it, rowid, &d);
+        int ok = build_add(&b, &it, rowid, &d, sqlite3_column_blob(sel, 2), (size_t)sqlite3_column_bytes(sel, 2));
         ks_doc_free(&d);
         if (!ok) goto nomem;
         if (rowid > max_rowid) max_rowid = rowid;
@@ -930,16 +984,19 @@ static ks_status rebuild_all(sqlite3 *db, ks_error *err)
     slot = malloc((b.terms.n + 1) * sizeof *slot);
     post = malloc((b.n_pairs ? b.n_pairs : 1) * sizeof *post);
     if (!slot || !post) goto nomem;
-    size_t acc = 0;
+    size_t acc = 0, max_df = 1;
     for (size_t t = 0; t < b.terms.n; t++) {
         slot[t] = acc;
         acc += b.term_df[t];
+        if (b.term_df[t] > max_df) max_df = b.term_df[t];
     }
+    tmp = malloc(max_df * sizeof *tmp);
+    if (!tmp) goto nomem;
     slot[b.terms.n] = acc;
     for (size_t d = 0; d < b.n_docs; d++) {
         double norm = it.k1 * (1.0 - it.b + it.b * b.doc_len[d] / avgdl);
         for (size_t k = b.doc_first[d]; k < b.doc_first[d + 1]; k++) {
-            double tf = b.pair_tf[k] / 16.0;
+            double tf = b.pair_tf[k];
             double f = tf / (tf + norm); /* BM25's (k1+1) factor is applied at query time */
             int q = (int)lround(f * 255.0);
             posting *p = &post[slot[b.pair_term[k]]++];
@@ -953,7 +1010,7 @@ static ks_status rebuild_all(sqlite3 *db, ks_error *err)
         rc = db_error(db, err, "clearing the old postings");
         goto out;
     }
-    if (sqlite3_prepare_v2(db, "INSERT INTO search_term(term, df, head, tail) VALUES(?1, ?2, ?3, ?4)", -1, &ins,
+    if (sqlite3_prepare_v2(db, "INSERT INTO search_term(term, df, h1, h2, tail) VALUES(?1, ?2, ?3, ?4, ?5)", -1, &ins,
                            NULL) != SQLITE_OK) {
         rc = db_error(db, err, "writing postings");
         goto out;
@@ -964,19 +1021,23 @@ static ks_status rebuild_all(sqlite3 *db, ks_error *err)
         uint32_t t = order[i];
         size_t df = b.term_df[t];
         posting *p = post + slot[t] - df;
-        qsort(p, df, sizeof *p, cmp_posting);
+        sort_postings(p, df, tmp);
+        size_t n1 = df < KS_H1_POSTINGS ? df : KS_H1_POSTINGS;
         size_t nh = df < KS_HEAD_POSTINGS ? df : KS_HEAD_POSTINGS;
-        head.n = tail.n = 0;
-        encode_postings(&head, p, nh);
+        head.n = head2.n = tail.n = 0;
+        encode_postings(&head, p, n1);
+        encode_postings(&head2, p + n1, nh - n1);
         encode_postings(&tail, p + nh, df - nh);
-        if (head.oom || tail.oom) goto nomem;
+        if (head.oom || head2.oom || tail.oom) goto nomem;
         size_t len;
         const char *s = ks_strmap_str(&b.terms, t, &len);
         sqlite3_bind_blob(ins, 1, s, (int)len, SQLITE_STATIC);
         sqlite3_bind_int64(ins, 2, (int64_t)df);
         sqlite3_bind_blob(ins, 3, head.p, (int)head.n, SQLITE_STATIC);
-        if (tail.n) sqlite3_bind_blob(ins, 4, tail.p, (int)tail.n, SQLITE_STATIC);
+        if (head2.n) sqlite3_bind_blob(ins, 4, head2.p, (int)head2.n, SQLITE_STATIC);
         else sqlite3_bind_null(ins, 4);
+        if (tail.n) sqlite3_bind_blob(ins, 5, tail.p, (int)tail.n, SQLITE_STATIC);
+        else sqlite3_bind_null(ins, 5);
         if (sqlite3_step(ins) != SQLITE_DONE) {
             rc = db_error(db, err, "writing postings");
             goto out;
@@ -1008,7 +1069,10 @@ static ks_status rebuild_all(sqlite3 *db, ks_error *err)
         rc = db_error(db, err, "clearing the list of changed articles");
         goto out;
     }
-    ks_log_debug("search", "index rebuilt: %zu articles, %zu terms, %zu postings, %zu words", b.n_docs,
+    struct timespec t1;
+    clock_gettime(CLOCK_MONOTONIC, &t1);
+    ks_log_debug("search", "index rebuilt in %.0f ms: %zu articles, %zu terms, %zu postings, %zu words",
+                 (double)(t1.tv_sec - t0.tv_sec) * 1e3 + (double)(t1.tv_nsec - t0.tv_nsec) / 1e6, b.n_docs,
                  (size_t)b.terms.n, b.n_pairs, (size_t)b.words.n);
     goto out;
 nomem:
@@ -1019,8 +1083,10 @@ out:
     sqlite3_finalize(ins);
     free(slot);
     free(post);
+    free(tmp);
     free(order);
     ks_buf_free(&head);
+    ks_buf_free(&head2);
     ks_buf_free(&tail);
     ks_buf_free(&vocab);
     build_free(&b);

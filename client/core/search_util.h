@@ -17,13 +17,16 @@
 
 /* Bumped whenever the stored index changes meaning; an index of another
  * format is rebuilt (ks_store_reindex) before it is used. */
-#define KS_SEARCH_FORMAT 1
+#define KS_SEARCH_FORMAT 2
 
 /* Field kinds inside a document record. */
 enum { KS_FIELD_TITLE = 0, KS_FIELD_QUESTION = 1, KS_FIELD_KEYWORD = 2, KS_FIELD_BODY = 3 };
 
-/* Postings kept in a term's "head" (read by queries); the rest goes to
- * "tail" (kept so the index can be merged later, never read by queries). */
+/* Postings a query may read of one term: the first KS_H1_POSTINGS are in
+ * column h1 (all a query reads of a common term), the next ones up to
+ * KS_HEAD_POSTINGS in h2; the rest goes to "tail" (kept so the index can
+ * be merged later, never read by queries). */
+#define KS_H1_POSTINGS 256
 #define KS_HEAD_POSTINGS 2048
 
 /* BM25 constants of the stored impacts. */
@@ -36,6 +39,19 @@ enum { KS_FIELD_TITLE = 0, KS_FIELD_QUESTION = 1, KS_FIELD_KEYWORD = 2, KS_FIELD
 #define KS_W_QUESTION 1.0
 #define KS_W_KEYWORD 1.0
 #define KS_W_BODY 0.5
+
+/* The BM25 constants and field weights the index is built with, and the
+ * query side re-scores with (they must agree). KS_SEARCH_TUNE
+ * (docs/search.md) overrides them for development measurements only. */
+typedef struct ks_itune {
+    double k1, b, w_title, w_question, w_keyword, w_body;
+} ks_itune;
+ks_itune ks_itune_get(void);
+double ks_itune_field_weight(const ks_itune *t, uint8_t kind);
+
+/* The pinyin term of a Han pair term ("~hua.bei" for 花呗) into out
+ * (KS_TERM_MAX bytes); returns its length, 0 when there is none. */
+size_t ks_pinyin_of_pair(const char *s, size_t len, char *out);
 
 typedef struct ks_buf {
     uint8_t *p;
@@ -97,9 +113,7 @@ typedef struct ks_doc_field {
 typedef struct ks_doc {
     ks_doc_field *fields;
     size_t n_fields;
-    ks_doc_term *surf;   /* distinct surface words (for the vocabulary) */
-    size_t n_surf;
-    ks_doc_term *pool;   /* storage behind fields[].terms and surf */
+    ks_doc_term *pool;   /* storage behind fields[].terms */
 } ks_doc;
 
 /* Parses a record; returns KS_ERR_CORRUPT when it is malformed. */

@@ -452,31 +452,54 @@ void ks_ui_fill(ks_ui *ui, SDL_Rect r, SDL_Color c)
     if (ks_ui_needs_draw(ui, r)) ks_draw_rect(ui->draw, moved(ui, r), c);
 }
 
+/* Blends c over the framebuffer pixels of d (window coordinates, inside
+ * the surface) with three 256-entry tables: one lookup per channel, no
+ * arithmetic per pixel beyond that. */
+static void dim_pixels(SDL_Surface *fb, SDL_Rect d, SDL_Color c)
+{
+    Uint32 lut[3][256];
+    Uint32 k = c.a, inv = 255u - k;
+    Uint8 ch[3] = {c.r, c.g, c.b};
+    for (int i = 0; i < 3; i++)
+        for (Uint32 v = 0; v < 256; v++) lut[i][v] = ((v * inv + (Uint32)ch[i] * k + 127u) / 255u) << (16 - 8 * i);
+    for (int y = d.y; y < d.y + d.h; y++) {
+        Uint32 *row = (Uint32 *)((Uint8 *)fb->pixels + (size_t)y * (size_t)fb->pitch) + d.x;
+        for (int x = 0; x < d.w; x++) {
+            Uint32 p = row[x];
+            row[x] = 0xFF000000u | lut[0][(p >> 16) & 0xFF] | lut[1][(p >> 8) & 0xFF] | lut[2][p & 0xFF];
+        }
+    }
+}
+
+static int can_dim_in_place(const ks_ui *ui)
+{
+    return ui->fb && ui->fb->format->format == SDL_PIXELFORMAT_ARGB8888 && ui->fb->w == ui->w && ui->fb->h == ui->h;
+}
+
 void ks_ui_dim(ks_ui *ui, SDL_Rect r, SDL_Color c)
 {
     SDL_Rect m = moved(ui, r), cl = cur_clip(ui), a, d;
-    if (!SDL_IntersectRect(&m, &cl, &a) || !SDL_IntersectRect(&a, &ui->frame, &d)) return;
-    SDL_Surface *fb = ui->fb;
-    if (!fb || fb->format->format != SDL_PIXELFORMAT_ARGB8888 || (SDL_MUSTLOCK(fb) && SDL_LockSurface(fb) != 0)) {
+    if (ui->warm || !SDL_IntersectRect(&m, &cl, &a) || !SDL_IntersectRect(&a, &ui->frame, &d)) return;
+    if (!can_dim_in_place(ui) || (SDL_MUSTLOCK(ui->fb) && SDL_LockSurface(ui->fb) != 0)) {
         ks_draw_rect(ui->draw, m, c);
         return;
     }
     /* Everything queued so far must be on the pixels before they are dimmed. */
     SDL_RenderFlush(ui->r);
-    Uint32 k = c.a, inv = 255u - k;
-    Uint32 cr = c.r * k, cg = c.g * k, cb = c.b * k;
-    for (int y = d.y; y < d.y + d.h; y++) {
-        Uint32 *row = (Uint32 *)((Uint8 *)fb->pixels + (size_t)y * (size_t)fb->pitch) + d.x;
-        /* plain integer arithmetic the compiler vectorises */
-        for (int x = 0; x < d.w; x++) {
-            Uint32 p = row[x];
-            Uint32 rr = (((p >> 16) & 0xFF) * inv + cr) / 255u;
-            Uint32 gg = (((p >> 8) & 0xFF) * inv + cg) / 255u;
-            Uint32 bb = ((p & 0xFF) * inv + cb) / 255u;
-            row[x] = 0xFF000000u | (rr << 16) | (gg << 8) | bb;
-        }
-    }
-    if (SDL_MUSTLOCK(fb)) SDL_UnlockSurface(fb);
+    dim_pixels(ui->fb, d, c);
+    if (SDL_MUSTLOCK(ui->fb)) SDL_UnlockSurface(ui->fb);
+}
+
+int ks_ui_dim_now(ks_ui *ui, SDL_Rect r, SDL_Color c)
+{
+    SDL_Rect s = screen_rect(ui), d;
+    if (ui->in_frame || !can_dim_in_place(ui) || !SDL_IntersectRect(&r, &s, &d)) return 0;
+    if (SDL_MUSTLOCK(ui->fb) && SDL_LockSurface(ui->fb) != 0) return 0;
+    dim_pixels(ui->fb, d, c);
+    if (SDL_MUSTLOCK(ui->fb)) SDL_UnlockSurface(ui->fb);
+    note_changed(ui, d);
+    /* pending redraws in d will draw the dim themselves (ks_ui_dim) */
+    return 1;
 }
 
 void ks_ui_round_rect(ks_ui *ui, SDL_Rect r, int radius, SDL_Color c)

@@ -5,9 +5,10 @@
  *     ("reservations" -> "reserv"); function words are kept as their own
  *     (weak) kind so "where are you from" still means something;
  *   - Han (Chinese): every character and every pair of adjacent characters,
- *     plus the pair's pinyin ("~hua.bei") so homophones meet; text written
- *     in Traditional Chinese also gets the terms of its mainland wording
- *     (marked variant), so Taiwanese phrasing finds Simplified content.
+ *     plus the pair's pinyin ("~hua.bei") so homophones meet; a query
+ *     written in Traditional Chinese also gets the terms of its mainland
+ *     wording (marked variant), so Taiwanese phrasing finds Simplified
+ *     content.
  *
  * Terms are short byte strings (at most KS_TERM_MAX - 1 bytes, never
  * containing a space or NUL); their kind can be told from their first byte
@@ -60,6 +61,19 @@ typedef struct ks_terms {
  * limit). Fails only when memory runs out. */
 ks_status ks_analyze(ks_norm *norm, const char *text, size_t len, size_t max_terms, ks_terms *out,
                      ks_error *err);
+/* What ks_analyze_ex leaves in or out. */
+enum {
+    KS_ANALYZE_VARIANTS = 1, /* add the mainland wording of Traditional text (queries) */
+    KS_ANALYZE_BODY = 2,     /* only stemmed words and Han pairs: what a body is indexed by */
+};
+ks_status ks_analyze_ex(ks_norm *norm, const char *text, size_t len, size_t max_terms, unsigned flags,
+                        ks_terms *out, ks_error *err);
+
+/* Same for a visitor's query: Traditional text also gets the terms of its
+ * mainland wording (marked variant). Content is analysed without them:
+ * its Simplified translation already speaks mainland usage. */
+ks_status ks_analyze_query(ks_norm *norm, const char *text, size_t len, size_t max_terms, ks_terms *out,
+                           ks_error *err);
 void ks_terms_free(ks_terms *t);
 
 /* Kind of a term string, from its bytes alone. */

@@ -34,10 +34,11 @@ ks_status ks_norm_text(ks_norm *n, const char *text, size_t len, char **out, siz
                        ks_error *err);
 
 /* Like ks_norm_text, and when the text is written in Traditional Chinese
- * also gives, in *alt (else NULL), the text with Taiwan usage folded to
- * mainland usage as well (OpenCC tw2sp: 繫結 -> 绑定, 登出 -> 注销), so a
- * visitor's Taiwanese wording can meet content written in Simplified.
- * *alt: malloc'ed, free(); alt_len may be NULL. */
+ * (and is at most 1 KB: meant for queries) also gives, in *alt (else
+ * NULL), the text with Taiwan usage folded to mainland usage as well
+ * (OpenCC tw2sp: 繫結 -> 绑定, 登出 -> 注销), so a visitor's Taiwanese
+ * wording can meet content written in Simplified. *alt: malloc'ed,
+ * free(); alt_len may be NULL. */
 ks_status ks_norm_text_alt(ks_norm *n, const char *text, size_t len, char **out, size_t *out_len, char **alt,
                            size_t *alt_len, ks_error *err);
 

@@ -138,6 +138,10 @@ void ks_ui_fill(ks_ui *ui, SDL_Rect r, SDL_Color c);
  * in r: the dim behind dialogs. Done directly on the framebuffer when
  * there is one (fast at any size), else as a blended fill. */
 void ks_ui_dim(ks_ui *ui, SDL_Rect r, SDL_Color c);
+/* The same, right now, on what is already on screen (between frames, like
+ * ks_ui_move): a dialog opening dims the screen without redrawing it.
+ * Returns 0 (and does nothing) without a framebuffer: redraw instead. */
+int ks_ui_dim_now(ks_ui *ui, SDL_Rect r, SDL_Color c);
 void ks_ui_round_rect(ks_ui *ui, SDL_Rect r, int radius, SDL_Color c);
 void ks_ui_round_outline(ks_ui *ui, SDL_Rect r, int radius, int thickness, SDL_Color c);
 void ks_ui_circle(ks_ui *ui, int cx, int cy, int rad, SDL_Color c);

@@ -70,4 +70,27 @@ wait 300
 expect-no-text "On"
 SCRIPT
 ui_play 1280x800 "$T/idle.txt" --config "$T/config.json" || ui_fail "the idle reset script failed"
+# A portrait totem with large text: the top bar keeps Back and Home as
+# icons (their names still reachable) and the language switch untouched.
+cat >"$T/narrow.txt" <<'SCRIPT'
+tap-text "Display settings"
+wait 300
+tap-text "Large text"
+wait 300
+key Escape
+wait 300
+locale zh-Hant
+tap-text "銀行卡"
+wait 300
+tap-text "金融卡遺失了怎麼辦？"
+wait 300
+expect-text "現在就做"
+tap-text "返回"
+wait 300
+expect-text "2 篇文章"
+tap-text "首頁"
+wait 300
+expect-text "瀏覽主題"
+SCRIPT
+ui_play 1080x1920 "$T/narrow.txt" || ui_fail "the narrow large-text script failed"
 echo "ok: high contrast, large text, idle reset"
