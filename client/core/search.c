@@ -38,7 +38,7 @@
 #define MAX_QTERMS 160
 #define TYPO_MAX_CANDIDATES 3
 #define PREFIX_MAX_EXPANSIONS 6
-#define MIN_CANDIDATES 40
+#define MIN_CANDIDATES 24
 #define QUERY_POSTINGS_BUDGET 12288
 #define MIN_TERM_POSTINGS 256
 
@@ -94,7 +94,7 @@ struct ks_search {
     ks_norm *norm;
     tune tn;
     ks_itune it;
-    sqlite3_stmt *st_term, *st_doc, *st_art, *st_views, *st_dv, *st_versions;
+    sqlite3_stmt *st_term, *st_term2, *st_doc, *st_art, *st_views, *st_dv, *st_versions;
     int64_t data_version;
     double n_docs, avgdl;
     int64_t max_rowid;
@@ -303,7 +303,8 @@ ks_status ks_search_open(sqlite3 *db, ks_search **out, ks_error *err)
         sqlite3_stmt **st;
         const char *sql;
     } stmts[] = {
-        {&s->st_term, "SELECT df, head FROM search_term WHERE term = ?1"},
+        {&s->st_term, "SELECT df, h1 FROM search_term WHERE term = ?1"},
+        {&s->st_term2, "SELECT df, h1, h2 FROM search_term WHERE term = ?1"},
         {&s->st_doc, "SELECT data FROM search_doc WHERE rowid = ?1"},
         {&s->st_art, "SELECT id, locale, title FROM articles WHERE rowid = ?1"},
         {&s->st_views, "SELECT views FROM article_views WHERE id = ?1"},
@@ -328,6 +329,7 @@ void ks_search_close(ks_search *s)
 {
     if (!s) return;
     sqlite3_finalize(s->st_term);
+    sqlite3_finalize(s->st_term2);
     sqlite3_finalize(s->st_doc);
     sqlite3_finalize(s->st_art);
     sqlite3_finalize(s->st_views);
@@ -635,29 +637,39 @@ static void acc_add(ks_search *s, uint32_t rowid, float v)
 
 /* Adds up to cap postings of t (its best impacts) to the accumulators;
  * returns how many it read. */
+static size_t score_postings(ks_search *s, const uint8_t *p, const uint8_t *end, double scale, size_t cap)
+{
+    size_t used = 0;
+    while (p && p < end && used < cap) {
+        uint8_t impact = *p++;
+        uint64_t count, delta;
+        if (!ks_rd_varint(&p, end, &count)) break;
+        uint32_t rowid = 0;
+        float v = (float)(scale * impact);
+        for (uint64_t k = 0; k < count && used < cap; k++, used++) {
+            if (!ks_rd_varint(&p, end, &delta)) return used;
+            rowid += (uint32_t)delta;
+            acc_add(s, rowid, v);
+        }
+    }
+    return used;
+}
+
 static size_t score_term(ks_search *s, const qterm *t, size_t cap)
 {
     if (!t->df) return 0;
     size_t used = 0;
-    sqlite3_bind_blob(s->st_term, 1, t->s, t->len, SQLITE_STATIC);
-    if (sqlite3_step(s->st_term) == SQLITE_ROW) {
-        const uint8_t *p = sqlite3_column_blob(s->st_term, 1);
-        const uint8_t *end = p + sqlite3_column_bytes(s->st_term, 1);
-        double scale = t->w * t->idf * (KS_BM25_K1 + 1.0) / 255.0;
-        while (p && p < end && used < cap) {
-            uint8_t impact = *p++;
-            uint64_t count, delta;
-            if (!ks_rd_varint(&p, end, &count)) break;
-            uint32_t rowid = 0;
-            float v = (float)(scale * impact);
-            for (uint64_t k = 0; k < count && used < cap; k++, used++) {
-                if (!ks_rd_varint(&p, end, &delta)) break;
-                rowid += (uint32_t)delta;
-                acc_add(s, rowid, v);
-            }
+    /* Only a term allowed more than h1's postings reads h2 at all. */
+    sqlite3_stmt *st = cap > KS_H1_POSTINGS ? s->st_term2 : s->st_term;
+    sqlite3_bind_blob(st, 1, t->s, t->len, SQLITE_STATIC);
+    if (sqlite3_step(st) == SQLITE_ROW) {
+        double scale = t->w * t->idf * (s->it.k1 + 1.0) / 255.0;
+        for (int col = 1; col <= (st == s->st_term2 ? 2 : 1) && used < cap; col++) {
+            const uint8_t *p = sqlite3_column_blob(st, col);
+            used += score_postings(s, p, p + sqlite3_column_bytes(st, col), scale, cap - used);
         }
     }
-    sqlite3_reset(s->st_term);
+    sqlite3_reset(st);
     return used;
 }
 
@@ -755,44 +767,18 @@ static size_t top_candidates(ks_search *s, scored *out, size_t k)
     return n;
 }
 
-static int field_has(const ks_doc_field *f, const qterm *t)
+/* Count of t in field f (its terms are sorted bytewise), 0 when absent. */
+static uint32_t field_tf(const ks_doc_field *f, const qterm *t)
 {
     size_t lo = 0, hi = f->n_terms;
     while (lo < hi) {
         size_t mid = (lo + hi) / 2;
         int c = vocab_cmp(f->terms[mid].s, f->terms[mid].len, t->s, t->len);
-        if (c == 0) return 1;
+        if (c == 0) return f->terms[mid].tf;
         if (c < 0) lo = mid + 1;
         else hi = mid;
     }
     return 0;
-}
-
-/* Weighted frequency of t in d (BM25F: field weight times count). */
-static double doc_tf(const ks_doc *d, const qterm *t, const ks_itune *it, const char (*py)[KS_TERM_MAX],
-                     const uint8_t *py_len, const double *py_w, size_t n_py)
-{
-    double tf = 0;
-    if (t->kind == KS_TERM_PINYIN) {
-        for (size_t i = 0; i < n_py; i++)
-            if (py_len[i] == t->len && memcmp(py[i], t->s, t->len) == 0) tf += py_w[i];
-        return tf;
-    }
-    for (size_t f = 0; f < d->n_fields; f++) {
-        const ks_doc_field *fd = &d->fields[f];
-        size_t lo = 0, hi = fd->n_terms;
-        while (lo < hi) {
-            size_t mid = (lo + hi) / 2;
-            int c = vocab_cmp(fd->terms[mid].s, fd->terms[mid].len, t->s, t->len);
-            if (c == 0) {
-                tf += ks_itune_field_weight(it, fd->kind) * fd->terms[mid].tf;
-                break;
-            }
-            if (c < 0) lo = mid + 1;
-            else hi = mid;
-        }
-    }
-    return tf;
 }
 
 #define MAX_DOC_PINYIN 256
@@ -844,35 +830,46 @@ static void rescore(ks_search *s, const query *q, scored *c)
     double got[QUERY_MAX_TERMS] = {0};
     double total = 0;
     for (int g = 0; g < q->n_groups; g++) total += q->group_mass[g];
-    for (size_t i = 0; i < q->n; i++) {
-        const qterm *t = &q->v[i];
-        if (!t->df) continue;
-        double tf = doc_tf(&d, t, it, (const char (*)[KS_TERM_MAX])py, py_len, py_w, n_py);
-        if (tf <= 0) continue;
-        c->exact += t->w * t->idf * (it->k1 + 1.0) * tf / (tf + norm);
-        if (t->kind == KS_TERM_PINYIN || t->kind == KS_TERM_HAN1) continue;
-        double m = t->w * t->idf;
-        if (m > got[t->group]) got[t->group] = m;
-    }
-    for (size_t f = 0; f < d.n_fields && total > 0; f++) {
+    /* One pass over fields x terms: the weighted frequencies for the score,
+     * and each field's share of the query for the best-field match. */
+    double tf[MAX_QTERMS] = {0};
+    for (size_t f = 0; f < d.n_fields; f++) {
         const ks_doc_field *fd = &d.fields[f];
-        if (fd->kind == KS_FIELD_BODY) continue;
-        double fgot[QUERY_MAX_TERMS] = {0};
+        double fw = ks_itune_field_weight(it, fd->kind);
+        double fgot[QUERY_MAX_TERMS];
+        int scoring_field = fd->kind != KS_FIELD_BODY && total > 0;
+        if (scoring_field) memset(fgot, 0, (size_t)q->n_groups * sizeof *fgot);
         for (size_t i = 0; i < q->n; i++) {
             const qterm *t = &q->v[i];
-            if (!t->df || t->kind == KS_TERM_PINYIN || t->kind == KS_TERM_HAN1) continue;
-            if (!field_has(fd, t)) continue;
-            double m = t->w * t->idf;
-            if (m > fgot[t->group]) fgot[t->group] = m;
+            if (!t->df || t->kind == KS_TERM_PINYIN) continue;
+            uint32_t n = field_tf(fd, t);
+            if (!n) continue;
+            tf[i] += fw * n;
+            if (scoring_field && t->kind != KS_TERM_HAN1) {
+                double m = t->w * t->idf;
+                if (m > fgot[t->group]) fgot[t->group] = m;
+            }
         }
+        if (!scoring_field) continue;
         double fm = 0;
         for (int g = 0; g < q->n_groups; g++) fm += fgot[g] < q->group_mass[g] ? fgot[g] : q->group_mass[g];
         /* A field that matches the query but says much more is a weaker
          * match than one that says just that: Dice over token counts. */
         double qtok = q->n_groups, ftok = fd->n_tokens ? fd->n_tokens : 1;
-        double share = fm / total;
-        double sim = share * 2.0 * (qtok < ftok ? qtok : ftok) / (qtok + ftok);
+        double sim = fm / total * 2.0 * (qtok < ftok ? qtok : ftok) / (qtok + ftok);
         if (sim > c->field) c->field = sim;
+    }
+    for (size_t i = 0; i < q->n; i++) {
+        const qterm *t = &q->v[i];
+        if (!t->df) continue;
+        if (t->kind == KS_TERM_PINYIN)
+            for (size_t k = 0; k < n_py; k++)
+                if (py_len[k] == t->len && memcmp(py[k], t->s, t->len) == 0) tf[i] += py_w[k];
+        if (tf[i] <= 0) continue;
+        c->exact += t->w * t->idf * (it->k1 + 1.0) * tf[i] / (tf[i] + norm);
+        if (t->kind == KS_TERM_PINYIN || t->kind == KS_TERM_HAN1) continue;
+        double m = t->w * t->idf;
+        if (m > got[t->group]) got[t->group] = m;
     }
     double m = 0;
     for (int g = 0; g < q->n_groups; g++) m += got[g] < q->group_mass[g] ? got[g] : q->group_mass[g];
@@ -986,7 +983,7 @@ ks_status ks_search_query(ks_search *s, const char *query_text, size_t len, cons
         goto out;
     if (tt.n == 0 || s->n_docs <= 0) goto done;
     q = malloc(sizeof *q);
-    size_t k = limit * 4 > MIN_CANDIDATES ? limit * 4 : MIN_CANDIDATES;
+    size_t k = limit * 2 > MIN_CANDIDATES ? limit * 2 : MIN_CANDIDATES;
     cands = calloc(k, sizeof *cands);
     if (!q || !cands) goto nomem;
 

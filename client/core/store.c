@@ -138,6 +138,16 @@ static ks_status db_fail(ks_store *s, ks_error *err, int rc, const char *what)
     }
 }
 
+/* A search-index hook failed inside our transaction. A full disk must read
+ * the same whichever module's write hit it, so the technician gets one
+ * actionable message; anything else keeps the hook's words, with context. */
+static ks_status hook_fail(ks_store *s, ks_error *err, ks_status rc, const char *what)
+{
+    if ((sqlite3_errcode(s->db) & 0xff) == SQLITE_FULL) return db_fail(s, err, SQLITE_FULL, what);
+    ks_error_prefix(err, "%s", what);
+    return rc;
+}
+
 static ks_status exec(ks_store *s, const char *sql, const char *what, ks_error *err)
 {
     int rc = sqlite3_exec(s->db, sql, NULL, NULL, NULL);
@@ -567,7 +577,7 @@ static ks_status write_article(import_ctx *c, const ks_faq *faq, const ks_faq_ar
     } else {
         sqlite3_stmt *st = exists ? c->art_update : c->art_insert;
         if (exists && (rc = ks_search_unindex_article(c->s->db, rowid, err)) != KS_OK) {
-            ks_error_prefix(err, "%s", what);
+            rc = hook_fail(c->s, err, rc, what);
             goto out;
         }
         sqlite3_bind_text(st, 1, a->id, -1, SQLITE_STATIC);
@@ -586,7 +596,7 @@ static ks_status write_article(import_ctx *c, const ks_faq *faq, const ks_faq_ar
         if ((rc = step_done(c, st, what, err)) != KS_OK) goto out;
         if (!exists) rowid = sqlite3_last_insert_rowid(c->s->db);
         if ((rc = ks_search_index_article(c->s->db, rowid, err)) != KS_OK) {
-            ks_error_prefix(err, "%s", what);
+            rc = hook_fail(c->s, err, rc, what);
             goto out;
         }
     }
@@ -635,7 +645,7 @@ static ks_status remove_stale(import_ctx *c, ks_error *err)
     if ((rc = prepare(c->s, "DELETE FROM articles WHERE rowid = ?1", &del, err)) != KS_OK) goto out;
     for (size_t i = 0; i < n; i++) {
         if ((rc = ks_search_unindex_article(c->s->db, rowids[i], err)) != KS_OK) {
-            ks_error_prefix(err, "removing old articles");
+            rc = hook_fail(c->s, err, rc, "removing old articles");
             goto out;
         }
         sqlite3_bind_int64(del, 1, rowids[i]);
@@ -786,7 +796,7 @@ ks_status ks_store_import(ks_store *store, ks_faq *const *faqs, size_t n_faqs, c
     if ((rc = meta_get_int(store, "content_version", &version, err)) != KS_OK) goto out;
     if ((rc = log_import(&c, version, err)) != KS_OK) goto out;
     if ((rc = ks_search_finish_import(store->db, err)) != KS_OK) {
-        ks_error_prefix(err, "finishing the search index");
+        rc = hook_fail(store, err, rc, "finishing the search index");
         goto out;
     }
     if (opts->before_commit && (rc = opts->before_commit(store->db, opts->user, err)) != KS_OK) goto out;
@@ -819,7 +829,7 @@ ks_status ks_store_reindex(ks_store *store, size_t *n_articles, ks_error *err)
         int64_t rowid = sqlite3_column_int64(st, 0);
         if ((rc = ks_search_unindex_article(store->db, rowid, err)) != KS_OK ||
             (rc = ks_search_index_article(store->db, rowid, err)) != KS_OK) {
-            ks_error_prefix(err, "rebuilding the search index");
+            rc = hook_fail(store, err, rc, "rebuilding the search index");
             goto out;
         }
         n++;
@@ -831,7 +841,7 @@ ks_status ks_store_reindex(ks_store *store, size_t *n_articles, ks_error *err)
     sqlite3_finalize(st);
     st = NULL;
     if ((rc = ks_search_finish_import(store->db, err)) != KS_OK) {
-        ks_error_prefix(err, "rebuilding the search index");
+        rc = hook_fail(store, err, rc, "rebuilding the search index");
         goto out;
     }
     rc = exec(store, "COMMIT", "committing the rebuilt search index", err);
