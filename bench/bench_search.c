@@ -317,38 +317,85 @@ static void run_set(ks_search *s, const qset *qs)
     free(us);
 }
 
-/* Peak RSS (KiB) of `kioskctl --data-dir dir search --json [--batch] [QUERY]`,
- * stdin from input. */
-static long child_rss(const char *kioskctl, const char *dir, const char *query, const char *input)
+/* Measuring a child's peak RSS needs a parent that is small when it forks:
+ * a fork of this (large) process would carry its RSS into the child's
+ * figure. So a helper is forked at start-up, before any data exists, and
+ * later runs kioskctl on request: it reads "QUERYFILE\n" lines (empty
+ * path: one query given on the next line) and answers with the child's
+ * ru_maxrss in KiB. */
+typedef struct spawner {
+    pid_t pid;
+    FILE *to, *from;
+} spawner;
+
+static void spawner_loop(FILE *in, FILE *out)
 {
-    fflush(stdout);
-    int fds[2];
-    if (pipe(fds) != 0) return -1;
-    pid_t pid = fork();
-    if (pid < 0) return -1;
-    if (pid == 0) {
-        dup2(fds[0], 0);
-        close(fds[0]);
-        close(fds[1]);
-        if (!freopen("/dev/null", "w", stdout)) _exit(127);
-        if (query) execl(kioskctl, kioskctl, "--data-dir", dir, "search", "--json", "--", query, (char *)NULL);
-        else execl(kioskctl, kioskctl, "--data-dir", dir, "search", "--json", "--batch", (char *)NULL);
-        _exit(127);
-    }
-    close(fds[0]);
-    if (input) {
-        size_t n = strlen(input), off = 0;
-        while (off < n) {
-            ssize_t w = write(fds[1], input + off, n - off);
-            if (w <= 0) break;
-            off += (size_t)w;
+    char line[4096], query[4096];
+    while (fgets(line, sizeof line, in)) {
+        line[strcspn(line, "\n")] = '\0';
+        char *sep = strchr(line, '\t');
+        if (!sep) break;
+        *sep = '\0';
+        const char *ctl = line, *dir = sep + 1;
+        if (!fgets(query, sizeof query, in)) break;
+        query[strcspn(query, "\n")] = '\0';
+        long rss = -1;
+        pid_t pid = fork();
+        if (pid == 0) {
+            if (!freopen("/dev/null", "w", stdout)) _exit(127);
+            if (query[0] == '@') {
+                if (!freopen(query + 1, "r", stdin)) _exit(127);
+                execl(ctl, ctl, "--data-dir", dir, "search", "--json", "--batch", (char *)NULL);
+            } else {
+                execl(ctl, ctl, "--data-dir", dir, "search", "--json", "--", query, (char *)NULL);
+            }
+            _exit(127);
         }
+        int status;
+        struct rusage ru;
+        if (pid > 0 && wait4(pid, &status, 0, &ru) == pid && WIFEXITED(status) && WEXITSTATUS(status) == 0)
+            rss = ru.ru_maxrss;
+        fprintf(out, "%ld\n", rss);
+        fflush(out);
     }
-    close(fds[1]);
-    int status;
-    struct rusage ru;
-    if (wait4(pid, &status, 0, &ru) < 0 || !WIFEXITED(status) || WEXITSTATUS(status) != 0) return -1;
-    return ru.ru_maxrss;
+}
+
+static int spawner_start(spawner *sp)
+{
+    int down[2], up[2];
+    if (pipe(down) != 0 || pipe(up) != 0) return 0;
+    fflush(stdout);
+    sp->pid = fork();
+    if (sp->pid < 0) return 0;
+    if (sp->pid == 0) {
+        close(down[1]);
+        close(up[0]);
+        FILE *in = fdopen(down[0], "r"), *out = fdopen(up[1], "w");
+        if (in && out) spawner_loop(in, out);
+        _exit(0);
+    }
+    close(down[0]);
+    close(up[1]);
+    sp->to = fdopen(down[1], "w");
+    sp->from = fdopen(up[0], "r");
+    return sp->to && sp->from;
+}
+
+/* Peak RSS (KiB) of kioskctl searching query, or "@FILE" for a batch. */
+static long spawner_rss(spawner *sp, const char *ctl, const char *dir, const char *query)
+{
+    char line[64];
+    fprintf(sp->to, "%s\t%s\n%s\n", ctl, dir, query);
+    fflush(sp->to);
+    if (!fgets(line, sizeof line, sp->from)) return -1;
+    return strtol(line, NULL, 10);
+}
+
+static void spawner_stop(spawner *sp)
+{
+    if (sp->to) fclose(sp->to);
+    if (sp->from) fclose(sp->from);
+    if (sp->pid > 0) waitpid(sp->pid, NULL, 0);
 }
 
 static long long file_size(const char *path)
@@ -374,6 +421,8 @@ int main(int argc, char **argv)
     }
     if (n_articles < 10) n_articles = 10;
     if (n_queries < 10) n_queries = 10;
+    spawner sp = {0};
+    int have_spawner = spawner_start(&sp);
     char tmpl[] = "/tmp/ks-bench-search-XXXXXX";
     char *dir = mkdtemp(tmpl);
     if (!dir) {
@@ -493,21 +542,22 @@ int main(int argc, char **argv)
     char *exe_dir = NULL;
     if (ks_path_exe_dir(&exe_dir, &err) == KS_OK) {
         char *ctl = ks_path_join(exe_dir, "kioskctl");
-        sbuf input = {0};
-        sb_add(&input, "");
-        for (int k = 0; k < 5; k++)
-            for (size_t i = 0; i < n_queries && i < 500; i++) {
-                sb_add(&input, sets[k].q[i]);
-                sb_add(&input, "\n");
-            }
-        long one = child_rss(ctl, dir, sets[4].q[0], NULL);
-        long batch = child_rss(ctl, dir, NULL, input.p);
+        char *qfile = ks_path_join(dir, "queries.txt");
+        FILE *qf = qfile ? fopen(qfile, "w") : NULL;
+        for (int k = 0; qf && k < 5; k++)
+            for (size_t i = 0; i < n_queries && i < 500; i++) fprintf(qf, "%s\n", sets[k].q[i]);
+        if (qf) fclose(qf);
+        char at[1100];
+        snprintf(at, sizeof at, "@%s", qfile ? qfile : "");
+        long one = have_spawner ? spawner_rss(&sp, ctl, dir, sets[4].q[0]) : -1;
+        long batch = have_spawner && qf ? spawner_rss(&sp, ctl, dir, at) : -1;
         if (one < 0 || batch < 0)
             printf("kioskctl search peak RSS: could not run %s\n", ctl);
         else
             printf("kioskctl search peak RSS   one query %.1f MiB, batch of %d queries %.1f MiB\n", one / 1024.0,
                    5 * (int)(n_queries < 500 ? n_queries : 500), batch / 1024.0);
-        free(input.p);
+        if (qfile) unlink(qfile);
+        free(qfile);
         free(ctl);
         free(exe_dir);
     }
@@ -551,6 +601,7 @@ int main(int argc, char **argv)
     free(faq.articles);
     free_vocab(&en);
     free_vocab(&zh);
+    spawner_stop(&sp);
     if (!keep) ks_path_remove_tree(dir, NULL);
     else printf("  kept %s\n", dir);
     return 0;

@@ -445,8 +445,10 @@ void app_handle_event(app *a, const SDL_Event *ev)
 static void handle_event(app *a, const SDL_Event *ev)
 {
     if (ev->type == a->wake_event) {
-        if (content_poll(a->content)) {
-            ks_log_info("app", "content is ready");
+        int reload = content_poll(a->content);
+        if (reload) ks_log_info("app", "content is ready");
+        int sync = syncview_poll(a);
+        if (reload || (sync & SYNCVIEW_CONTENT)) {
             nav_reload_all(a);
             ks_ui_invalidate_all(a->ui);
         }
@@ -800,6 +802,7 @@ ks_status app_create(const app_options *opt, app **out, ks_error *err)
         goto fail;
     }
     if ((st = content_open(a->data_dir, a->cfg->assets_dir, wake_cb, a, &a->content, err)) != KS_OK) goto fail;
+    syncview_start(a);
 
     screen *home = screen_home_new(a);
     if (!home) {
@@ -830,6 +833,7 @@ void app_destroy(app *a)
     if (!a) return;
     overlay_close(a);
     nav_clear(a);
+    syncview_stop(a);
     content_close(a->content);
     ks_ui_destroy(a->ui);
     ks_text_destroy(a->text);

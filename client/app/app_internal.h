@@ -6,6 +6,7 @@
 #define KS_APP_INTERNAL_H
 
 #include "ks/lock.h"
+#include "ks/sync.h"
 
 #include "app.h"
 
@@ -107,6 +108,12 @@ struct app {
         int id;
     } focus;
 
+    /* content sync (syncview.c) */
+    ks_sync *sync;              /* NULL when sync is off */
+    ks_sync_status sync_status; /* the worker's last snapshot */
+    int64_t shown_version;      /* the content version the screens show */
+    char sync_url[1024];
+
     int bottom_inset;
     int layout_gen;    /* bumped when every screen must be laid out again */
     uint64_t last_input;
@@ -127,6 +134,21 @@ void overlay_draw(app *a);
 void overlay_tap(app *a, int id, int x, int y);
 int overlay_update(app *a, uint64_t now);
 void overlay_close(app *a);
+
+/* syncview.c */
+enum { SYNCVIEW_CHROME = 1, SYNCVIEW_CONTENT = 2 };
+void syncview_start(app *a);
+void syncview_stop(app *a);
+/* After a wake: copies the worker's status; returns SYNCVIEW_* flags of
+ * what must be drawn again (the top bar, or every screen's content). */
+int syncview_poll(app *a);
+/* The top bar's status pill: its width (0 when nothing to say) and drawing
+ * it right-aligned at right, centred on cy. */
+int syncview_pill_width(app *a, int max_w);
+void syncview_draw_pill(app *a, int right, int cy, int max_w);
+/* One line of content version and sync state for the settings card
+ * (empty when there is nothing to say). Returns buf. */
+const char *syncview_describe(app *a, char *buf, size_t cap);
 
 /* nav.c */
 void nav_draw(app *a);

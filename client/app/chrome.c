@@ -63,7 +63,10 @@ void chrome_draw(app *a)
     int sw = n > 1 ? ks_widget_segmented_width(ui, sh, segs, n) : 0;
     SDL_Rect set = {a->w - margin - bh, y, bh, bh};
     SDL_Rect sr = {set.x - ks_ui_sp(ui, 1.5f) - sw, (a->bar_h - sh) / 2, sw, sh};
-    int left_limit = (n > 1 ? sr.x : set.x) - ks_ui_sp(ui, 2);
+    int switch_x = n > 1 ? sr.x : set.x;
+    int pill_max = a->w / 4;
+    int pill_w = syncview_pill_width(a, pill_max);
+    int left_limit = switch_x - (pill_w ? pill_w + ks_ui_sp(ui, 2) : 0) - ks_ui_sp(ui, 2);
 
     /* left: brand on home, the way back elsewhere */
     if (a->depth > 1) {
@@ -120,6 +123,7 @@ void chrome_draw(app *a)
     /* The status spot, left of the language switch, stays empty until the
      * sync worker reports something a visitor should know (offline,
      * updating). */
+    if (pill_w) syncview_draw_pill(a, switch_x - ks_ui_sp(ui, 2), a->bar_h / 2, pill_max);
 }
 
 void chrome_tap(app *a, int id)

@@ -15,6 +15,7 @@
 
 #include "ks/clock.h"
 #include "ks/log.h"
+#include "ks/process.h"
 
 #include "app.h"
 #include "script.h"
@@ -58,6 +59,7 @@ int main(int argc, char **argv)
 {
     app_options opt = {0};
     opt.start_us = ks_clock_real_us();
+    ks_process_init();
     for (int i = 1; i < argc; i++) {
         const char *arg = argv[i];
         const char *val = i + 1 < argc ? argv[i + 1] : NULL;

@@ -231,6 +231,14 @@ static int card_contents(app *a, SDL_Rect card, int draw, float k, uint64_t now)
             if (i == 0 && draw) ks_ui_fill(ui, (SDL_Rect){x, y, w, ks_ui_px(ui, 1)}, c->divider);
         }
         y += ks_ui_sp(ui, 2);
+        /* The content's state, in small type, for the technician. */
+        char state[768];
+        if (syncview_describe(a, state, sizeof state)[0]) {
+            ks_text_style small = ks_ui_style(ui, KS_TYPE_CAPTION, 0, c->text_muted);
+            ks_ui_text_size(ui, state, &small, w, 3, NULL, &th);
+            if (draw) ks_ui_text(ui, state, &small, x, y, w, 3, KS_ALIGN_LEFT, alpha, NULL, NULL);
+            y += th + ks_ui_sp(ui, 2);
+        }
     } else if (a->ov.kind == OVERLAY_LINK) {
         const char *t = app_tr(a, "article.link_title");
         ks_ui_text_size(ui, t, &title, tw, 2, NULL, &th);

@@ -39,6 +39,7 @@
 #define TYPO_MAX_CANDIDATES 3
 #define PREFIX_MAX_EXPANSIONS 6
 #define MIN_CANDIDATES 24
+#define EXTRA_FOR_POPULARITY 4 /* hits beyond the limit kept so popularity may reorder the last ones */
 #define QUERY_POSTINGS_BUDGET 12288
 #define MIN_TERM_POSTINGS 256
 
@@ -94,7 +95,7 @@ struct ks_search {
     ks_norm *norm;
     tune tn;
     ks_itune it;
-    sqlite3_stmt *st_term, *st_term2, *st_doc, *st_art, *st_views, *st_dv, *st_versions;
+    sqlite3_stmt *st_term, *st_post1, *st_post2, *st_doc, *st_views, *st_dv, *st_versions;
     int64_t data_version;
     double n_docs, avgdl;
     int64_t max_rowid;
@@ -303,10 +304,10 @@ ks_status ks_search_open(sqlite3 *db, ks_search **out, ks_error *err)
         sqlite3_stmt **st;
         const char *sql;
     } stmts[] = {
-        {&s->st_term, "SELECT df, h1 FROM search_term WHERE term = ?1"},
-        {&s->st_term2, "SELECT df, h1, h2 FROM search_term WHERE term = ?1"},
-        {&s->st_doc, "SELECT data FROM search_doc WHERE rowid = ?1"},
-        {&s->st_art, "SELECT id, locale, title FROM articles WHERE rowid = ?1"},
+        {&s->st_term, "SELECT df, pid FROM search_term WHERE term = ?1"},
+        {&s->st_post1, "SELECT h1 FROM search_post WHERE pid = ?1"},
+        {&s->st_post2, "SELECT h1, h2 FROM search_post WHERE pid = ?1"},
+        {&s->st_doc, "SELECT aid, locale, title, data FROM search_doc WHERE rowid = ?1"},
         {&s->st_views, "SELECT views FROM article_views WHERE id = ?1"},
         {&s->st_dv, "PRAGMA data_version"},
         {&s->st_versions, "SELECT locale, title FROM articles WHERE id = ?1"},
@@ -329,9 +330,9 @@ void ks_search_close(ks_search *s)
 {
     if (!s) return;
     sqlite3_finalize(s->st_term);
-    sqlite3_finalize(s->st_term2);
+    sqlite3_finalize(s->st_post1);
+    sqlite3_finalize(s->st_post2);
     sqlite3_finalize(s->st_doc);
-    sqlite3_finalize(s->st_art);
     sqlite3_finalize(s->st_views);
     sqlite3_finalize(s->st_dv);
     sqlite3_finalize(s->st_versions);
@@ -353,6 +354,7 @@ typedef struct qterm {
     double w;         /* query weight */
     double idf;
     int64_t df;
+    int64_t pid;      /* its postings (search_post) */
 } qterm;
 
 typedef struct query {
@@ -535,13 +537,15 @@ static double idf_of(const ks_search *s, int64_t df)
     return log(1.0 + (s->n_docs - (double)df + 0.5) / ((double)df + 0.5));
 }
 
-/* Looks up df of term t (and, when postings != NULL, leaves the statement
- * positioned on its row for the caller to read). Returns 0 when absent. */
-static int64_t term_df(ks_search *s, const qterm *t)
+/* Looks up t in the dictionary: its df (0 when absent) and postings id. */
+static int64_t term_df(ks_search *s, qterm *t)
 {
     sqlite3_bind_blob(s->st_term, 1, t->s, t->len, SQLITE_STATIC);
     int64_t df = 0;
-    if (sqlite3_step(s->st_term) == SQLITE_ROW) df = sqlite3_column_int64(s->st_term, 0);
+    if (sqlite3_step(s->st_term) == SQLITE_ROW) {
+        df = sqlite3_column_int64(s->st_term, 0);
+        t->pid = sqlite3_column_int64(s->st_term, 1);
+    }
     sqlite3_reset(s->st_term);
     return df;
 }
@@ -660,11 +664,12 @@ static size_t score_term(ks_search *s, const qterm *t, size_t cap)
     if (!t->df) return 0;
     size_t used = 0;
     /* Only a term allowed more than h1's postings reads h2 at all. */
-    sqlite3_stmt *st = cap > KS_H1_POSTINGS ? s->st_term2 : s->st_term;
-    sqlite3_bind_blob(st, 1, t->s, t->len, SQLITE_STATIC);
+    int two = cap > KS_H1_POSTINGS;
+    sqlite3_stmt *st = two ? s->st_post2 : s->st_post1;
+    sqlite3_bind_int64(st, 1, t->pid);
     if (sqlite3_step(st) == SQLITE_ROW) {
         double scale = t->w * t->idf * (s->it.k1 + 1.0) / 255.0;
-        for (int col = 1; col <= (st == s->st_term2 ? 2 : 1) && used < cap; col++) {
+        for (int col = 0; col <= two && used < cap; col++) {
             const uint8_t *p = sqlite3_column_blob(st, col);
             used += score_postings(s, p, p + sqlite3_column_bytes(st, col), scale, cap - used);
         }
@@ -781,6 +786,17 @@ static uint32_t field_tf(const ks_doc_field *f, const qterm *t)
     return 0;
 }
 
+static char *dup_col(sqlite3_stmt *st, int col)
+{
+    const unsigned char *t = sqlite3_column_text(st, col);
+    size_t n = (size_t)sqlite3_column_bytes(st, col);
+    char *d = malloc(n + 1);
+    if (!d) return NULL;
+    if (t) memcpy(d, t, n);
+    d[n] = '\0';
+    return d;
+}
+
 #define MAX_DOC_PINYIN 256
 
 /* Second stage, from the article's stored fields: its exact BM25F score
@@ -798,11 +814,14 @@ static void rescore(ks_search *s, const query *q, scored *c)
         return;
     }
     ks_doc d;
-    if (ks_doc_parse(sqlite3_column_blob(s->st_doc, 0), (size_t)sqlite3_column_bytes(s->st_doc, 0), &d, NULL) !=
+    if (ks_doc_parse(sqlite3_column_blob(s->st_doc, 3), (size_t)sqlite3_column_bytes(s->st_doc, 3), &d, NULL) !=
         KS_OK) {
         sqlite3_reset(s->st_doc);
         return;
     }
+    c->id = dup_col(s->st_doc, 0);
+    c->locale = dup_col(s->st_doc, 1);
+    c->title = dup_col(s->st_doc, 2);
     const ks_itune *it = &s->it;
     /* The pinyin of the article's Han pairs, when the query has pinyin. */
     static _Thread_local char py[MAX_DOC_PINYIN][KS_TERM_MAX];
@@ -878,30 +897,7 @@ static void rescore(ks_search *s, const query *q, scored *c)
     sqlite3_reset(s->st_doc);
 }
 
-static char *dup_col(sqlite3_stmt *st, int col)
-{
-    const unsigned char *t = sqlite3_column_text(st, col);
-    size_t n = (size_t)sqlite3_column_bytes(st, col);
-    char *d = malloc(n + 1);
-    if (!d) return NULL;
-    if (t) memcpy(d, t, n);
-    d[n] = '\0';
-    return d;
-}
 
-static int fetch_article(ks_search *s, scored *c)
-{
-    sqlite3_bind_int64(s->st_art, 1, c->rowid);
-    int ok = 0;
-    if (sqlite3_step(s->st_art) == SQLITE_ROW) {
-        c->id = dup_col(s->st_art, 0);
-        c->locale = dup_col(s->st_art, 1);
-        c->title = dup_col(s->st_art, 2);
-        ok = c->id && c->locale && c->title;
-    }
-    sqlite3_reset(s->st_art);
-    return ok;
-}
 
 static int64_t views_of(ks_search *s, const char *id)
 {
@@ -1021,7 +1017,7 @@ ks_status ks_search_query(ks_search *s, const char *query_text, size_t len, cons
     }
     size_t kept = 0;
     for (size_t i = 0; i < nc; i++) {
-        if (!fetch_article(s, &cands[i])) {
+        if (kept >= limit + EXTRA_FOR_POPULARITY || !cands[i].id || !cands[i].locale || !cands[i].title) {
             free_scored(&cands[i]);
             continue;
         }

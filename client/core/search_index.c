@@ -10,11 +10,14 @@
  * store's transaction, so a rolled back import rolls the index back too.
  *
  * Tables (all named search_*):
- *   search_doc(rowid = articles.rowid, data, surf)
- *                                   analysed fields of one article, and its
+ *   search_doc(rowid = articles.rowid, aid, locale, title, data, surf)
+ *                                   what a result shows (copied from the
+ *                                   article, so a query reads one row per
+ *                                   candidate), its analysed fields, and its
  *                                   distinct words as written (vocabulary)
- *   search_term(term, df, h1, h2, tail)
- *                                   postings, best impact first: the first
+ *   search_term(term, df, pid)      the dictionary: small rows, so lookups
+ *                                   stay in SQLite's cache
+ *   search_post(pid, h1, h2, tail)  postings, best impact first: the first
  *                                   KS_H1_POSTINGS in h1, up to
  *                                   KS_HEAD_POSTINGS in h2, the rest in tail
  *   search_pending(rowid, old)                 articles changed in this import
@@ -202,9 +205,11 @@ void ks_strmap_free(ks_strmap *m)
 }
 
 const char ks_search_schema_sql[] =
-    "CREATE TABLE IF NOT EXISTS search_doc(rowid INTEGER PRIMARY KEY, data BLOB NOT NULL, surf BLOB);"
-    "CREATE TABLE IF NOT EXISTS search_term(term BLOB PRIMARY KEY, df INTEGER NOT NULL,"
-    " h1 BLOB, h2 BLOB, tail BLOB) WITHOUT ROWID;"
+    "CREATE TABLE IF NOT EXISTS search_doc(rowid INTEGER PRIMARY KEY, aid TEXT, locale TEXT, title TEXT,"
+    " data BLOB NOT NULL, surf BLOB);"
+    "CREATE TABLE IF NOT EXISTS search_term(term BLOB PRIMARY KEY, df INTEGER NOT NULL, pid INTEGER NOT NULL)"
+    " WITHOUT ROWID;"
+    "CREATE TABLE IF NOT EXISTS search_post(pid INTEGER PRIMARY KEY, h1 BLOB, h2 BLOB, tail BLOB);"
     "CREATE TABLE IF NOT EXISTS search_pending(rowid INTEGER PRIMARY KEY, old BLOB);"
     "CREATE TABLE IF NOT EXISTS search_meta(key TEXT PRIMARY KEY, value) WITHOUT ROWID;";
 
@@ -435,9 +440,10 @@ static ks_status indexer_get(sqlite3 *db, indexer **out, ks_error *err)
         return KS_OK;
     }
     indexer_release_stmts(ix);
-    if ((rc = prep(db, "SELECT title, body, questions, keywords FROM articles WHERE rowid = ?1",
+    if ((rc = prep(db, "SELECT title, body, questions, keywords, id, locale FROM articles WHERE rowid = ?1",
                    &ix->sel_article, err)) != KS_OK ||
-        (rc = prep(db, "INSERT OR REPLACE INTO search_doc(rowid, data, surf) VALUES(?1, ?2, ?3)", &ix->put_doc, err)) !=
+        (rc = prep(db, "INSERT OR REPLACE INTO search_doc(rowid, aid, locale, title, data, surf)"
+                   " SELECT ?1, id, locale, title, ?2, ?3 FROM articles WHERE rowid = ?1", &ix->put_doc, err)) !=
             KS_OK ||
         (rc = prep(db,
                    "INSERT OR IGNORE INTO search_pending(rowid, old)"
@@ -645,20 +651,20 @@ out:
 
 /* 1 when the search tables exist in a layout this engine cannot read: an
  * index written by another version (its format in search_meta differs) or
- * from before the surf column. Reads only. */
+ * from before the format was recorded. Reads only. */
 static int old_layout(sqlite3 *db)
 {
     sqlite3_stmt *st = NULL;
-    int has_doc = 0, has_surf = 0;
+    int has_doc = 0, has_aid = 0;
     if (sqlite3_prepare_v2(db, "PRAGMA table_info(search_doc)", -1, &st, NULL) == SQLITE_OK) {
         while (sqlite3_step(st) == SQLITE_ROW) {
             has_doc = 1;
             const char *col = (const char *)sqlite3_column_text(st, 1);
-            if (col && strcmp(col, "surf") == 0) has_surf = 1;
+            if (col && strcmp(col, "aid") == 0) has_aid = 1;
         }
     }
     sqlite3_finalize(st);
-    if (has_doc && !has_surf) return 1;
+    if (has_doc && !has_aid) return 1;
     int64_t format = ks_search_meta_int(db, "format", KS_SEARCH_FORMAT);
     return format != KS_SEARCH_FORMAT;
 }
@@ -672,7 +678,8 @@ ks_status ks_search_schema_create(sqlite3 *db, ks_error *err)
     if (old_layout(db) &&
         sqlite3_exec(db,
                      "DROP TABLE IF EXISTS search_doc; DROP TABLE IF EXISTS search_term;"
-                     "DROP TABLE IF EXISTS search_pending; DROP TABLE IF EXISTS search_meta;",
+                     "DROP TABLE IF EXISTS search_post; DROP TABLE IF EXISTS search_pending;"
+                     "DROP TABLE IF EXISTS search_meta;",
                      NULL, NULL, &msg) != SQLITE_OK) {
         ks_status st = ks_error_set(err, KS_ERR_DB, "search index: dropping an index of an older layout: %s",
                                     msg ? msg : "?");
@@ -941,7 +948,7 @@ static ks_status rebuild_all(sqlite3 *db, ks_error *err)
 {
     ks_status rc = KS_OK;
     build b = {0};
-    sqlite3_stmt *sel = NULL, *ins = NULL;
+    sqlite3_stmt *sel = NULL, *ins = NULL, *ins_post = NULL;
     size_t *slot = NULL;
     posting *post = NULL, *tmp = NULL;
     uint32_t *order = NULL;
@@ -1006,11 +1013,13 @@ static ks_status rebuild_all(sqlite3 *db, ks_error *err)
     }
     /* slot[t] now points at the end of term t's slice. */
 
-    if (sqlite3_exec(db, "DELETE FROM search_term", NULL, NULL, NULL) != SQLITE_OK) {
+    if (sqlite3_exec(db, "DELETE FROM search_term; DELETE FROM search_post", NULL, NULL, NULL) != SQLITE_OK) {
         rc = db_error(db, err, "clearing the old postings");
         goto out;
     }
-    if (sqlite3_prepare_v2(db, "INSERT INTO search_term(term, df, h1, h2, tail) VALUES(?1, ?2, ?3, ?4, ?5)", -1, &ins,
+    if (sqlite3_prepare_v2(db, "INSERT INTO search_term(term, df, pid) VALUES(?1, ?2, ?3)", -1, &ins, NULL) !=
+            SQLITE_OK ||
+        sqlite3_prepare_v2(db, "INSERT INTO search_post(pid, h1, h2, tail) VALUES(?1, ?2, ?3, ?4)", -1, &ins_post,
                            NULL) != SQLITE_OK) {
         rc = db_error(db, err, "writing postings");
         goto out;
@@ -1031,18 +1040,22 @@ static ks_status rebuild_all(sqlite3 *db, ks_error *err)
         if (head.oom || head2.oom || tail.oom) goto nomem;
         size_t len;
         const char *s = ks_strmap_str(&b.terms, t, &len);
+        int64_t pid = (int64_t)i + 1;
         sqlite3_bind_blob(ins, 1, s, (int)len, SQLITE_STATIC);
         sqlite3_bind_int64(ins, 2, (int64_t)df);
-        sqlite3_bind_blob(ins, 3, head.p, (int)head.n, SQLITE_STATIC);
-        if (head2.n) sqlite3_bind_blob(ins, 4, head2.p, (int)head2.n, SQLITE_STATIC);
-        else sqlite3_bind_null(ins, 4);
-        if (tail.n) sqlite3_bind_blob(ins, 5, tail.p, (int)tail.n, SQLITE_STATIC);
-        else sqlite3_bind_null(ins, 5);
-        if (sqlite3_step(ins) != SQLITE_DONE) {
+        sqlite3_bind_int64(ins, 3, pid);
+        sqlite3_bind_int64(ins_post, 1, pid);
+        sqlite3_bind_blob(ins_post, 2, head.p, (int)head.n, SQLITE_STATIC);
+        if (head2.n) sqlite3_bind_blob(ins_post, 3, head2.p, (int)head2.n, SQLITE_STATIC);
+        else sqlite3_bind_null(ins_post, 3);
+        if (tail.n) sqlite3_bind_blob(ins_post, 4, tail.p, (int)tail.n, SQLITE_STATIC);
+        else sqlite3_bind_null(ins_post, 4);
+        if (sqlite3_step(ins) != SQLITE_DONE || sqlite3_step(ins_post) != SQLITE_DONE) {
             rc = db_error(db, err, "writing postings");
             goto out;
         }
         sqlite3_reset(ins);
+        sqlite3_reset(ins_post);
     }
 
     /* The vocabulary: surface words sorted bytewise, with their df. */
@@ -1081,6 +1094,7 @@ nomem:
 out:
     sqlite3_finalize(sel);
     sqlite3_finalize(ins);
+    sqlite3_finalize(ins_post);
     free(slot);
     free(post);
     free(tmp);

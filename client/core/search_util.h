@@ -17,7 +17,7 @@
 
 /* Bumped whenever the stored index changes meaning; an index of another
  * format is rebuilt (ks_store_reindex) before it is used. */
-#define KS_SEARCH_FORMAT 2
+#define KS_SEARCH_FORMAT 3
 
 /* Field kinds inside a document record. */
 enum { KS_FIELD_TITLE = 0, KS_FIELD_QUESTION = 1, KS_FIELD_KEYWORD = 2, KS_FIELD_BODY = 3 };

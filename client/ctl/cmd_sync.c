@@ -10,8 +10,6 @@
  * handling and reporting here; the sync itself is client/core/sync.c.
  */
 #include <errno.h>
-#include <pthread.h>
-#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -24,6 +22,7 @@
 #include "ks/clock.h"
 #include "ks/config.h"
 #include "ks/path.h"
+#include "ks/process.h"
 #include "ks/sync.h"
 
 static void sync_usage(FILE *f)
@@ -104,12 +103,8 @@ static void on_change(void *user)
 /* Runs the worker until SIGINT/SIGTERM or N completed passes. */
 static int run_worker(const ks_sync_config *cfg, unsigned passes, int json)
 {
-    sigset_t set;
-    sigemptyset(&set);
-    sigaddset(&set, SIGINT);
-    sigaddset(&set, SIGTERM);
-    /* Blocked before the thread starts so only this thread takes them. */
-    pthread_sigmask(SIG_BLOCK, &set, NULL);
+    /* Before the thread starts, so only this thread takes the stop. */
+    ks_process_catch_stop();
     watch w = {.last = (ks_sync_state)-1, .json = json};
     ks_error err = {0};
     ks_sync *s = NULL;
@@ -120,9 +115,7 @@ static int run_worker(const ks_sync_config *cfg, unsigned passes, int json)
     w.s = s;
     int rc = 0;
     for (;;) {
-        struct timespec ts = {0, 200 * 1000 * 1000};
-        int sig = sigtimedwait(&set, NULL, &ts);
-        if (sig == SIGINT || sig == SIGTERM) break;
+        if (ks_process_wait_stop(200)) break;
         ks_sync_status st;
         ks_sync_get_status(s, &st);
         if (passes && st.passes >= passes) {
@@ -144,9 +137,6 @@ int ks_cmd_sync(const char *data_dir, int argc, char **argv)
     ks_config *conf = NULL;
     char *bundle_url = NULL, *default_conf = NULL;
     ks_error err = {0};
-    /* A server closing a TLS connection must not kill the process (libcurl
-     * runs with CURLOPT_NOSIGNAL for threads). */
-    signal(SIGPIPE, SIG_IGN);
     for (int i = 1; i < argc; i++) {
         const char *a = argv[i];
         int has = i + 1 < argc;

@@ -11,6 +11,7 @@
 #include "commands.h"
 #include "ks/log.h"
 #include "ks/path.h"
+#include "ks/process.h"
 
 static const struct {
     const char *name;
@@ -41,6 +42,7 @@ static void usage(FILE *f)
 
 int main(int argc, char **argv)
 {
+    ks_process_init();
     const char *data_dir_arg = NULL;
     int i = 1;
     for (; i < argc && argv[i][0] == '-'; i++) {
