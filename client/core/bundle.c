@@ -29,18 +29,11 @@
 #include "ks/lock.h"
 #include "ks/log.h"
 #include "ks/path.h"
+#include "ks/str.h"
 
 #define CHUNK (64 * 1024)
 #define KEY_FILE_MAX 4096
 #define MEDIA_WALK_DEPTH 8
-
-static char *dup_str(const char *s)
-{
-    size_t n = strlen(s) + 1;
-    char *p = malloc(n);
-    if (p) memcpy(p, s, n);
-    return p;
-}
 
 static ks_status crypto_ready(ks_error *err)
 {
@@ -224,7 +217,7 @@ static ks_status push_str(char ***arr, size_t *n, const char *s, ks_error *err)
     char **na = realloc(*arr, (*n + 1) * sizeof *na);
     if (!na) return ks_error_set(err, KS_ERR_NOMEM, "out of memory");
     *arr = na;
-    if (!(na[*n] = dup_str(s))) return ks_error_set(err, KS_ERR_NOMEM, "out of memory");
+    if (!(na[*n] = ks_strdup(s))) return ks_error_set(err, KS_ERR_NOMEM, "out of memory");
     (*n)++;
     return KS_OK;
 }
@@ -337,7 +330,7 @@ static ks_status add_doc(build_ctx *b, const char *name, cJSON *doc, ks_error *e
     }
     content_doc *d = &b->docs[b->n_docs];
     memset(d, 0, sizeof *d);
-    d->name = dup_str(name);
+    d->name = ks_strdup(name);
     d->json = cJSON_PrintUnformatted(doc);
     if (!d->name || !d->json) {
         free(d->name);

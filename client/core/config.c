@@ -25,6 +25,7 @@
 #include "ks/locale.h"
 #include "ks/log.h"
 #include "ks/path.h"
+#include "ks/str.h"
 
 _Static_assert(KS_CONFIG_PIN_HASH_MAX >= crypto_pwhash_STRBYTES, "pin hash buffer too small");
 
@@ -55,7 +56,7 @@ static const char *const top_keys[] = {
 };
 #define N_TOP_KEYS (sizeof top_keys / sizeof top_keys[0])
 
-static const char *const osk_keys[] = {"enabled", "dwell_ms", "key_click"};
+static const char *const osk_keys[] = {"enabled", "dwell_ms", "key_click", "dwell"};
 #define N_OSK_KEYS (sizeof osk_keys / sizeof osk_keys[0])
 
 static const char *const default_locales[] = {"en", "zh-Hans", "zh-Hant"};
@@ -70,15 +71,6 @@ typedef struct loader {
 } loader;
 
 /* ---- small helpers ---------------------------------------------------- */
-
-static char *dup_str(const char *s)
-{
-    if (!s) return NULL;
-    size_t n = strlen(s);
-    char *d = malloc(n + 1);
-    if (d) memcpy(d, s, n + 1);
-    return d;
-}
 
 static ks_status nomem(loader *ld)
 {
@@ -103,7 +95,7 @@ static ks_status add_warning(loader *ld, const char *fmt, ...)
     char **grown = realloc(cfg->warnings, (cfg->n_warnings + 1) * sizeof *grown);
     if (!grown) return nomem(ld);
     cfg->warnings = grown;
-    char *copy = dup_str(line);
+    char *copy = ks_strdup(line);
     if (!copy) return nomem(ld);
     cfg->warnings[cfg->n_warnings++] = copy;
     return KS_OK;
@@ -122,7 +114,7 @@ static ks_status bad_value(loader *ld, const char *key, const char *what, const 
  * a config and the things it names can move together. */
 static char *resolve_path(loader *ld, const char *p)
 {
-    if (p[0] == '/' || !ld->base_dir) return dup_str(p);
+    if (p[0] == '/' || !ld->base_dir) return ks_strdup(p);
     return ks_path_join(ld->base_dir, p);
 }
 
@@ -246,7 +238,7 @@ static ks_status read_pubkey(loader *ld, const cJSON *v)
     if (st) return st;
     unsigned char key[32];
     if (decode_key_text(s, strlen(s), key) == 0) {
-        if (replace_str(&ld->cfg->content_pubkey, dup_str(s))) return nomem(ld);
+        if (replace_str(&ld->cfg->content_pubkey, ks_strdup(s))) return nomem(ld);
         return KS_OK;
     }
     char *path = resolve_path(ld, s);
@@ -300,7 +292,7 @@ static ks_status read_locales(loader *ld, const cJSON *v)
             break;
         }
         char **grown = realloc(list, (n + 1) * sizeof *grown);
-        if (!grown || !(grown[n] = dup_str(canon))) {
+        if (!grown || !(grown[n] = ks_strdup(canon))) {
             if (grown) list = grown;
             st = nomem(ld);
             goto out;
@@ -462,7 +454,8 @@ static ks_status read_osk(loader *ld, const cJSON *v)
         switch (idx) {
         case 0: st = read_bool(ld, "osk.enabled", item, &osk->enabled); break;
         case 1: st = read_int(ld, "osk.dwell_ms", item, 300, 1100, 1, &osk->dwell_ms); break;
-        default: st = read_bool(ld, "osk.key_click", item, &osk->key_click); break;
+        case 2: st = read_bool(ld, "osk.key_click", item, &osk->key_click); break;
+        default: st = read_bool(ld, "osk.dwell", item, &osk->dwell); break;
         }
         if (st) return st;
     }
@@ -495,7 +488,7 @@ static ks_status read_key(loader *ld, const char *key, cJSON *v)
     if (strcmp(key, "support_api_url") == 0) {
         if (cJSON_IsString(v) && v->valuestring && v->valuestring[0] == '\0') return KS_OK;
         if ((st = read_string(ld, key, v, "an http:// or https:// URL", &s))) return st;
-        return replace_str(&cfg->support_api_url, dup_str(s)) ? nomem(ld) : KS_OK;
+        return replace_str(&cfg->support_api_url, ks_strdup(s)) ? nomem(ld) : KS_OK;
     }
     if (strcmp(key, "content_pubkey") == 0) return read_pubkey(ld, v);
     if (strcmp(key, "allow_insecure_http") == 0) return read_bool(ld, key, v, &cfg->allow_insecure_http);
@@ -506,12 +499,12 @@ static ks_status read_key(loader *ld, const char *key, cJSON *v)
         char canon[KS_LOCALE_MAX];
         if (!cJSON_IsString(v) || ks_locale_canonical(v->valuestring, canon) != 0)
             return bad_value(ld, key, "a locale tag like \"en\" or \"zh-Hant\"", v);
-        return replace_str(&cfg->default_locale, dup_str(canon)) ? nomem(ld) : KS_OK;
+        return replace_str(&cfg->default_locale, ks_strdup(canon)) ? nomem(ld) : KS_OK;
     }
     if (strcmp(key, "theme") == 0) {
         if ((st = read_string(ld, key, v, "\"default\", \"high-contrast\" or a theme file path", &s)))
             return st;
-        return replace_str(&cfg->theme, dup_str(s)) ? nomem(ld) : KS_OK;
+        return replace_str(&cfg->theme, ks_strdup(s)) ? nomem(ld) : KS_OK;
     }
     if (strcmp(key, "large_text") == 0) return read_bool(ld, key, v, &cfg->large_text);
     if (strcmp(key, "idle_timeout_s") == 0) return read_int(ld, key, v, 0, 86400, 0, &cfg->idle_timeout_s);
@@ -576,7 +569,7 @@ static ks_status finish(loader *ld, const cJSON *url_value)
         if ((st = add_warning(ld, "key 'default_locale' '%s' is not in 'locales'; using '%s'",
                               cfg->default_locale, cfg->locales[0])))
             return st;
-        if (replace_str(&cfg->default_locale, dup_str(cfg->locales[0]))) return nomem(ld);
+        if (replace_str(&cfg->default_locale, ks_strdup(cfg->locales[0]))) return nomem(ld);
     }
 
     if (!cfg->assets_dir) {
@@ -586,7 +579,7 @@ static ks_status finish(loader *ld, const cJSON *url_value)
             /* Still run: the built-in theme and the string keys keep the
              * screen usable, and the warning says where we looked. */
             if ((st = add_warning(ld, "%s", e.msg))) return st;
-            cfg->assets_dir = dup_str(KS_SOURCE_DIR "/assets");
+            cfg->assets_dir = ks_strdup(KS_SOURCE_DIR "/assets");
             if (!cfg->assets_dir) return nomem(ld);
         }
     }
@@ -616,13 +609,14 @@ static ks_config *new_defaults(void)
     cfg->osk.enabled = 1;
     cfg->osk.dwell_ms = 600;
     cfg->osk.key_click = 0;
+    cfg->osk.dwell = 0;
     size_t n = sizeof default_locales / sizeof default_locales[0];
     cfg->locales = calloc(n, sizeof *cfg->locales);
-    cfg->theme = dup_str("default");
-    cfg->default_locale = dup_str("en");
+    cfg->theme = ks_strdup("default");
+    cfg->default_locale = ks_strdup("en");
     if (!cfg->locales || !cfg->theme || !cfg->default_locale) goto fail;
     for (size_t i = 0; i < n; i++) {
-        if (!(cfg->locales[i] = dup_str(default_locales[i]))) goto fail;
+        if (!(cfg->locales[i] = ks_strdup(default_locales[i]))) goto fail;
         cfg->n_locales = i + 1;
     }
     return cfg;
@@ -684,7 +678,7 @@ ks_status ks_config_parse(const char *json, size_t len, const char *name, const 
     }
     /* Without an explicit default, the first enabled locale is it. */
     if (!default_locale_set && strcmp(cfg->default_locale, cfg->locales[0]) != 0) {
-        if (replace_str(&cfg->default_locale, dup_str(cfg->locales[0]))) {
+        if (replace_str(&cfg->default_locale, ks_strdup(cfg->locales[0]))) {
             st = nomem(&ld);
             goto out;
         }
@@ -844,8 +838,8 @@ ks_status ks_config_find_assets_dir(char **out, ks_error *err)
         cands[0] = ks_path_join(exe, "../assets");
         cands[1] = ks_path_join(exe, "assets");
     }
-    cands[2] = dup_str(KS_SOURCE_DIR "/assets");
-    cands[3] = dup_str("/usr/share/kiosk");
+    cands[2] = ks_strdup(KS_SOURCE_DIR "/assets");
+    cands[3] = ks_strdup("/usr/share/kiosk");
     char tried[KS_ERROR_MSG_MAX] = "";
     size_t used = 0;
     for (size_t i = 0; i < 4; i++) {

@@ -25,6 +25,7 @@
 #include "ks/file.h"
 #include "ks/locale.h"
 #include "ks/path.h"
+#include "ks/str.h"
 
 #define FORMAT_NAME "kiosk-faq/1"
 /* Positions are plain ordering keys; this range keeps arithmetic on them
@@ -39,15 +40,6 @@ typedef struct where {
     const char *id;      /* NULL until validated */
     const char *locale;  /* NULL until validated (articles only) */
 } where;
-
-static char *dup_str(const char *s)
-{
-    if (!s) return NULL;
-    size_t n = strlen(s) + 1;
-    char *p = malloc(n);
-    if (p) memcpy(p, s, n);
-    return p;
-}
 
 /* Sets err to "SOURCE: <context>: <message>". */
 static ks_status fail(const where *w, ks_error *err, ks_status code, const char *fmt, ...)
@@ -125,7 +117,7 @@ static ks_status get_text(const cJSON *item, const char *field, size_t max, int 
     if (len == 0 && !allow_empty) return fail(w, err, KS_ERR_INVALID, "'%s' is empty", field);
     if (len > max)
         return fail(w, err, KS_ERR_TOO_LARGE, "'%s' is %zu bytes, over the limit of %zu", field, len, max);
-    *out = dup_str(item->valuestring);
+    *out = ks_strdup(item->valuestring);
     if (!*out) return fail(w, err, KS_ERR_NOMEM, "out of memory");
     return KS_OK;
 }
@@ -168,7 +160,7 @@ static ks_status get_id(const cJSON *item, const char *field, const where *w, ch
                         field, ex);
         }
     }
-    *out = dup_str(s);
+    *out = ks_strdup(s);
     return *out ? KS_OK : fail(w, err, KS_ERR_NOMEM, "out of memory");
 }
 
@@ -187,7 +179,7 @@ static ks_status get_locale(const cJSON *item, const char *field, const where *w
         return fail(w, err, KS_ERR_INVALID, "'%s' \"%s\" is not a BCP 47 language tag (like en, zh-Hans, zh-Hant)",
                     field, ex);
     }
-    *out = dup_str(canon);
+    *out = ks_strdup(canon);
     return *out ? KS_OK : fail(w, err, KS_ERR_NOMEM, "out of memory");
 }
 
@@ -352,7 +344,7 @@ static ks_status parse_titles(const cJSON *item, where *w, ks_faq_category *cat,
         snprintf(field, sizeof field, "titles.%s", ex);
         ks_status st = get_text(c, field, KS_FAQ_MAX_TITLE, 0, w, &t->text, err);
         if (st != KS_OK) return st;
-        if (!(t->locale = dup_str(canon))) return fail(w, err, KS_ERR_NOMEM, "out of memory");
+        if (!(t->locale = ks_strdup(canon))) return fail(w, err, KS_ERR_NOMEM, "out of memory");
         cat->n_titles++;
     }
     return KS_OK;
@@ -456,7 +448,7 @@ static ks_status parse_article(const cJSON *obj, where *w, ks_faq_article *a, ks
     for (const cJSON *c = obj->child; c && st == KS_OK; c = c->next)
         st = parse_article_field(c, w, a, &seen, &extras, err);
     if (st == KS_OK && !a->title) st = fail(w, err, KS_ERR_INVALID, "'title' is missing");
-    if (st == KS_OK && !a->body && !(a->body = dup_str("")))
+    if (st == KS_OK && !a->body && !(a->body = ks_strdup("")))
         st = fail(w, err, KS_ERR_NOMEM, "out of memory");
     if (st == KS_OK) st = print_extras(extras, w, &a->extra_json, err);
     cJSON_Delete(extras);
@@ -634,7 +626,7 @@ ks_status ks_faq_parse(const char *json, size_t len, const char *source, ks_faq 
         goto out;
     }
     faq = calloc(1, sizeof *faq);
-    if (!faq || !(faq->source = dup_str(source))) {
+    if (!faq || !(faq->source = ks_strdup(source))) {
         st = ks_error_set(err, KS_ERR_NOMEM, "%s: out of memory", source);
         goto out;
     }

@@ -23,6 +23,7 @@
 #include "ks/locale.h"
 #include "ks/log.h"
 #include "ks/path.h"
+#include "ks/str.h"
 
 #define MAX_MISSING_LOGGED 256
 #define MAX_FMT_PAIRS 16
@@ -48,14 +49,6 @@ struct ks_i18n {
     char **missing;
     size_t n_missing;
 };
-
-static char *dup_str(const char *s)
-{
-    size_t n = strlen(s);
-    char *d = malloc(n + 1);
-    if (d) memcpy(d, s, n + 1);
-    return d;
-}
 
 static int valid_utf8(const char *s)
 {
@@ -86,7 +79,7 @@ static ks_status add_warning(ks_i18n *i18n, ks_error *err, const char *fmt, ...)
     char **grown = realloc(i18n->warnings, (i18n->n_warnings + 1) * sizeof *grown);
     if (!grown) return ks_error_set(err, KS_ERR_NOMEM, "i18n: out of memory");
     i18n->warnings = grown;
-    if (!(grown[i18n->n_warnings] = dup_str(line)))
+    if (!(grown[i18n->n_warnings] = ks_strdup(line)))
         return ks_error_set(err, KS_ERR_NOMEM, "i18n: out of memory");
     i18n->n_warnings++;
     return KS_OK;
@@ -148,8 +141,8 @@ static ks_status load_table(ks_i18n *i18n, const char *path, table *t, ks_error 
             continue;
         }
         entry *e = &t->entries[t->n];
-        e->key = dup_str(k);
-        e->value = dup_str(item->valuestring);
+        e->key = ks_strdup(k);
+        e->value = ks_strdup(item->valuestring);
         e->order = order++;
         if (!e->key || !e->value) {
             free(e->key);
@@ -319,7 +312,7 @@ static void note_missing(ks_i18n *i18n, const char *locale, const char *key)
         char **grown = realloc(i18n->missing, (i18n->n_missing + 1) * sizeof *grown);
         if (grown) {
             i18n->missing = grown;
-            char *copy = dup_str(key);
+            char *copy = ks_strdup(key);
             if (copy) i18n->missing[i18n->n_missing++] = copy;
         }
         ks_log_warn("i18n", "no string for key '%s' (asked in %s); showing the key", key,

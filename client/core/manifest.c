@@ -19,16 +19,9 @@
 #include "ks/locale.h"
 #include "ks/manifest.h"
 #include "ks/path.h"
+#include "ks/str.h"
 
 #define MAX_LOCALES 64
-
-static char *dup_str(const char *s)
-{
-    size_t n = strlen(s) + 1;
-    char *p = malloc(n);
-    if (p) memcpy(p, s, n);
-    return p;
-}
 
 static void hex_lower(const unsigned char *bin, size_t n, char *out, size_t out_size)
 {
@@ -136,7 +129,7 @@ static ks_status parse_files(const cJSON *root, const char *key, ks_manifest_kin
                                 source, key, nm, (unsigned long long)KS_MANIFEST_MAX_FILE_SIZE);
         ks_manifest_file *f = &m->files[m->n_files];
         f->kind = kind;
-        f->name = dup_str(nm);
+        f->name = ks_strdup(nm);
         if (!f->name) return ks_error_set(err, KS_ERR_NOMEM, "out of memory");
         memcpy(f->sha256, sha->valuestring, KS_SHA256_HEX);
         f->size = (uint64_t)sz;
@@ -216,7 +209,7 @@ ks_status ks_manifest_parse(const char *json, size_t len, const char *source, ks
                               m->n_locales);
             goto out;
         }
-        m->locales[m->n_locales] = dup_str(canon);
+        m->locales[m->n_locales] = ks_strdup(canon);
         if (!m->locales[m->n_locales]) {
             rc = ks_error_set(err, KS_ERR_NOMEM, "out of memory");
             goto out;
@@ -332,7 +325,7 @@ ks_status ks_manifest_envelope_signed(const char *data, size_t len, const char *
     if (!source) source = "manifest.json";
     ks_status rc = open_envelope(data, len, source, &root, &sgn, &sigs, err);
     if (rc) return rc;
-    *signed_json = dup_str(sgn->valuestring);
+    *signed_json = ks_strdup(sgn->valuestring);
     if (signed_len) *signed_len = strlen(sgn->valuestring);
     cJSON_Delete(root);
     return *signed_json ? KS_OK : ks_error_set(err, KS_ERR_NOMEM, "out of memory");

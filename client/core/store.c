@@ -26,6 +26,7 @@
 #include "ks/path.h"
 #include "ks/search.h"
 #include "ks/store.h"
+#include "ks/str.h"
 
 #define DB_NAME "kiosk.db"
 #define BUSY_TIMEOUT_MS 5000
@@ -94,19 +95,10 @@ static const char *const migrations[] = {
 
 int ks_store_schema_version(void) { return SCHEMA_VERSION; }
 
-static char *dup_str(const char *s)
-{
-    if (!s) return NULL;
-    size_t n = strlen(s) + 1;
-    char *p = malloc(n);
-    if (p) memcpy(p, s, n);
-    return p;
-}
-
 static char *col_dup(sqlite3_stmt *st, int col)
 {
     const unsigned char *t = sqlite3_column_text(st, col);
-    return t ? dup_str((const char *)t) : NULL;
+    return t ? ks_strdup((const char *)t) : NULL;
 }
 
 /* Maps an SQLite result to our status with a message naming what we were
@@ -263,7 +255,7 @@ ks_status ks_store_open(const char *data_dir, ks_store **out, ks_error *err)
     if (sodium_init() < 0) return ks_error_set(err, KS_ERR_IO, "libsodium failed to initialise");
     if ((rc = ks_path_mkdirs(data_dir, err)) != KS_OK) return rc;
     s = calloc(1, sizeof *s);
-    if (!s || !(s->data_dir = dup_str(data_dir)) || !(s->db_path = ks_path_join(data_dir, DB_NAME))) {
+    if (!s || !(s->data_dir = ks_strdup(data_dir)) || !(s->db_path = ks_path_join(data_dir, DB_NAME))) {
         rc = ks_error_set(err, KS_ERR_NOMEM, "out of memory");
         goto out;
     }
@@ -507,7 +499,7 @@ static ks_status write_categories(import_ctx *c, ks_error *err)
  * engine reads them back with cJSON. */
 static char *json_string_array(char *const *items, size_t n)
 {
-    if (n == 0) return dup_str("[]");
+    if (n == 0) return ks_strdup("[]");
     cJSON *arr = cJSON_CreateStringArray((const char *const *)items, (int)n);
     char *txt = arr ? cJSON_PrintUnformatted(arr) : NULL;
     cJSON_Delete(arr);
@@ -660,7 +652,7 @@ static ks_status remove_stale(import_ctx *c, ks_error *err)
         const char *id = (const char *)sqlite3_column_text(cats, 0);
         if (id && c->n_cats && bsearch(id, c->cats, c->n_cats, sizeof *c->cats, cmp_merged_id)) continue;
         char **ng = realloc(gone, (n_gone + 1) * sizeof *ng);
-        if (!ng || !(ng[n_gone] = dup_str(id ? id : ""))) {
+        if (!ng || !(ng[n_gone] = ks_strdup(id ? id : ""))) {
             if (ng) gone = ng;
             rc = ks_error_set(err, KS_ERR_NOMEM, "out of memory");
             break;
@@ -916,8 +908,8 @@ ks_status ks_store_categories(ks_store *store, const char *locale, ks_category *
         c->id = col_dup(st, 0);
         c->position = sqlite3_column_int(st, 1);
         /* A category without any title still shows: by its id. */
-        c->title = sqlite3_column_type(st, 2) == SQLITE_NULL ? dup_str(c->id ? c->id : "") : col_dup(st, 2);
-        c->locale = sqlite3_column_type(st, 3) == SQLITE_NULL ? dup_str("") : col_dup(st, 3);
+        c->title = sqlite3_column_type(st, 2) == SQLITE_NULL ? ks_strdup(c->id ? c->id : "") : col_dup(st, 2);
+        c->locale = sqlite3_column_type(st, 3) == SQLITE_NULL ? ks_strdup("") : col_dup(st, 3);
         c->n_articles = (size_t)sqlite3_column_int64(st, 4);
         if (!c->id || !c->title || !c->locale) {
             rc = ks_error_set(err, KS_ERR_NOMEM, "out of memory");

@@ -31,6 +31,7 @@
 #include "ks/mediastore.h"
 #include "ks/path.h"
 #include "ks/store.h"
+#include "ks/str.h"
 #include "ks/sync.h"
 
 #define MAX_REDIRECTS 5
@@ -45,15 +46,6 @@ static const char *const state_names[] = {"idle", "checking", "downloading", "ap
 const char *ks_sync_state_name(ks_sync_state st)
 {
     return (unsigned)st < sizeof state_names / sizeof state_names[0] ? state_names[st] : "unknown";
-}
-
-static char *dup_str(const char *s)
-{
-    if (!s) return NULL;
-    size_t n = strlen(s) + 1;
-    char *p = malloc(n);
-    if (p) memcpy(p, s, n);
-    return p;
 }
 
 /* ================================================================ policy */
@@ -997,10 +989,10 @@ ks_status ks_sync_start(const ks_sync_config *cfg, ks_sync_notify notify, void *
     ks_sync *s = calloc(1, sizeof *s);
     if (!s) return ks_error_set(err, KS_ERR_NOMEM, "out of memory");
     s->cfg = *cfg;
-    s->data_dir = dup_str(cfg->data_dir);
-    s->url = dup_str(cfg->url);
-    s->pinned = dup_str(cfg->pinned_pubkey);
-    s->ca = dup_str(cfg->ca_file);
+    s->data_dir = ks_strdup(cfg->data_dir);
+    s->url = ks_strdup(cfg->url);
+    s->pinned = ks_strdup(cfg->pinned_pubkey);
+    s->ca = ks_strdup(cfg->ca_file);
     s->cfg.data_dir = s->data_dir;
     s->cfg.url = s->url;
     s->cfg.pinned_pubkey = s->pinned;

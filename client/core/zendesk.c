@@ -22,19 +22,12 @@
 
 #include "ks/clock.h"
 #include "ks/locale.h"
+#include "ks/str.h"
 #include "ks/zendesk.h"
 
 #define MAX_LIST_DEPTH 16
 #define MAX_HREF 2048
 #define MAX_MEDIA_NAME 128
-
-static char *dup_str(const char *s)
-{
-    size_t n = strlen(s) + 1;
-    char *p = malloc(n);
-    if (p) memcpy(p, s, n);
-    return p;
-}
 
 /* ================================================================ output */
 
@@ -327,7 +320,7 @@ static void add_media(conv *c, const char *name)
         return;
     }
     *c->media = nm;
-    if (!(nm[*c->n_media] = dup_str(name))) {
+    if (!(nm[*c->n_media] = ks_strdup(name))) {
         c->oom = 1;
         return;
     }
@@ -636,7 +629,7 @@ ks_status ks_zendesk_html_to_markup(const char *html, size_t len, char **out, ch
         return ks_error_set(err, KS_ERR_NOMEM, "out of memory converting HTML");
     }
     if (!c.out.s) {
-        *out = dup_str("");
+        *out = ks_strdup("");
     } else {
         *out = tidy(&c.out);
         free(c.out.s);
@@ -700,7 +693,7 @@ static ks_status add_section(zd_section **secs, size_t *n, const char *id, zd_se
     zd_section *ns = realloc(*secs, (*n + 1) * sizeof *ns);
     if (!ns) return ks_error_set(err, KS_ERR_NOMEM, "out of memory");
     *secs = ns;
-    ns[*n].id = dup_str(id);
+    ns[*n].id = ks_strdup(id);
     ns[*n].titles = cJSON_CreateObject();
     if (!ns[*n].id || !ns[*n].titles) {
         free(ns[*n].id);

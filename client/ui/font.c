@@ -16,6 +16,7 @@
 
 #include "ks/font.h"
 #include "ks/log.h"
+#include "ks/str.h"
 
 #define DEFAULT_MAX_OPEN 16
 #define DEFAULT_MAX_LARGE 8
@@ -64,14 +65,6 @@ struct ks_fonts {
 
 /* --- fontconfig ---------------------------------------------------------- */
 
-static char *dup_str(const char *s)
-{
-    size_t n = strlen(s) + 1;
-    char *d = malloc(n);
-    if (d) memcpy(d, s, n);
-    return d;
-}
-
 static void face_file_free(face_file *ff)
 {
     free(ff->path);
@@ -96,7 +89,7 @@ static int take_file(FcPattern *m, face_file *ff)
     if (FcPatternGetString(m, FC_FILE, 0, &file) != FcResultMatch) return -1;
     if (access((const char *)file, R_OK) != 0) return -1;
     FcPatternGetInteger(m, FC_INDEX, 0, &index);
-    ff->path = dup_str((const char *)file);
+    ff->path = ks_strdup((const char *)file);
     if (!ff->path) return -1;
     ff->index = index;
     ff->cs = FcPatternGetCharSet(m, FC_CHARSET, 0, &cs) == FcResultMatch ? FcCharSetCopy(cs) : NULL;
@@ -142,7 +135,7 @@ static int find_face(ks_fonts *f, int id, const char *const *families, const cha
         if (match_family(f->cfg, families[i], lang, 0, &reg) != 0) continue;
         if (match_family(f->cfg, families[i], lang, 1, &bold) != 0) {
             /* No bold file at all: embolden the regular one. */
-            bold.path = dup_str(reg.path);
+            bold.path = ks_strdup(reg.path);
             bold.index = reg.index;
             bold.cs = reg.cs ? FcCharSetCopy(reg.cs) : NULL;
             bold.synth_bold = 1;
@@ -151,7 +144,7 @@ static int find_face(ks_fonts *f, int id, const char *const *families, const cha
                 return -1;
             }
         }
-        fc->family = dup_str(families[i]);
+        fc->family = ks_strdup(families[i]);
         if (!fc->family) {
             face_file_free(&reg);
             face_file_free(&bold);
@@ -386,8 +379,8 @@ static int add_fallback(ks_fonts *f, uint32_t cp, int cjk_face)
         face *fc = &f->faces[f->n_faces];
         FcChar8 *fam = NULL;
         FcPatternGetString(fs->fonts[i], FC_FAMILY, 0, &fam);
-        fc->family = dup_str(fam ? (const char *)fam : "?");
-        fc->file[1].path = dup_str(ff.path);
+        fc->family = ks_strdup(fam ? (const char *)fam : "?");
+        fc->file[1].path = ks_strdup(ff.path);
         if (!fc->family || !fc->file[1].path) {
             free(fc->family);
             free(fc->file[1].path);

@@ -19,6 +19,7 @@
 #include "ks/file.h"
 #include "ks/jsonx.h"
 #include "ks/path.h"
+#include "ks/str.h"
 #include "ks/theme.h"
 
 #define MAX_THEME_BYTES (256 * 1024)
@@ -135,14 +136,6 @@ static void set_num(ks_theme *t, size_t i, double v)
     }
 }
 
-static char *dup_str(const char *s)
-{
-    size_t n = strlen(s);
-    char *d = malloc(n + 1);
-    if (d) memcpy(d, s, n + 1);
-    return d;
-}
-
 static void fill_builtin(ks_theme *t, int hc)
 {
     t->high_contrast = hc;
@@ -155,7 +148,7 @@ ks_theme *ks_theme_builtin(int high_contrast)
     ks_theme *t = calloc(1, sizeof *t);
     if (!t) return NULL;
     fill_builtin(t, high_contrast);
-    t->name = dup_str(high_contrast ? "high-contrast" : "default");
+    t->name = ks_strdup(high_contrast ? "high-contrast" : "default");
     if (!t->name) {
         free(t);
         return NULL;
@@ -203,7 +196,7 @@ static ks_status add_warning(loader *ld, const char *fmt, ...)
     char **grown = realloc(t->warnings, (t->n_warnings + 1) * sizeof *grown);
     if (!grown) return nomem(ld);
     t->warnings = grown;
-    if (!(grown[t->n_warnings] = dup_str(line))) return nomem(ld);
+    if (!(grown[t->n_warnings] = ks_strdup(line))) return nomem(ld);
     t->n_warnings++;
     return KS_OK;
 }
@@ -362,7 +355,7 @@ ks_status ks_theme_parse(const char *json, size_t len, const char *name, const c
         goto out;
     }
     if (cJSON_IsString(nm)) {
-        t->name = dup_str(nm->valuestring);
+        t->name = ks_strdup(nm->valuestring);
     } else {
         /* The file's stem: "themes/ocean.json" -> "ocean". */
         const char *base = strrchr(name, '/');
@@ -410,7 +403,7 @@ ks_status ks_theme_parse(const char *json, size_t len, const char *name, const c
             goto out;
         }
         const char *p = logo->valuestring;
-        char *path = (p[0] == '/' || !base_dir) ? dup_str(p) : ks_path_join(base_dir, p);
+        char *path = (p[0] == '/' || !base_dir) ? ks_strdup(p) : ks_path_join(base_dir, p);
         if (!path) {
             st = nomem(&ld);
             goto out;
@@ -443,13 +436,13 @@ ks_status ks_theme_load(const char *path, ks_theme **out, ks_error *err)
         return st;
     }
     const char *slash = strrchr(path, '/');
-    dir = slash ? strndup(path, (size_t)(slash - path) + (slash == path)) : dup_str(".");
+    dir = slash ? strndup(path, (size_t)(slash - path) + (slash == path)) : ks_strdup(".");
     if (!dir) {
         free(text);
         return ks_error_set(err, KS_ERR_NOMEM, "theme %s: out of memory", path);
     }
     st = ks_theme_parse(text, len, path, dir, out, err);
-    if (st == KS_OK && !((*out)->source_path = dup_str(path))) {
+    if (st == KS_OK && !((*out)->source_path = ks_strdup(path))) {
         ks_theme_free(*out);
         *out = NULL;
         st = ks_error_set(err, KS_ERR_NOMEM, "theme %s: out of memory", path);

@@ -10,14 +10,7 @@
 #include <unistd.h>
 
 #include "ks/path.h"
-
-static char *dup_str(const char *s)
-{
-    size_t n = strlen(s) + 1;
-    char *p = malloc(n);
-    if (p) memcpy(p, s, n);
-    return p;
-}
+#include "ks/str.h"
 
 char *ks_path_join(const char *a, const char *b)
 {
@@ -50,7 +43,7 @@ ks_status ks_path_default_data_dir(char **out, ks_error *err)
 
 ks_status ks_path_mkdirs(const char *dir, ks_error *err)
 {
-    char *p = dup_str(dir);
+    char *p = ks_strdup(dir);
     if (!p) return ks_error_set(err, KS_ERR_NOMEM, "out of memory");
     for (char *s = p + 1;; s++) {
         if (*s == '/' || *s == '\0') {
@@ -121,7 +114,7 @@ ks_status ks_path_exe_dir(char **out, ks_error *err)
     buf[n] = '\0';
     char *slash = strrchr(buf, '/');
     if (slash) *slash = '\0';
-    *out = dup_str(buf);
+    *out = ks_strdup(buf);
     return *out ? KS_OK : ks_error_set(err, KS_ERR_NOMEM, "out of memory");
 }
 
