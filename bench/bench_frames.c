@@ -65,6 +65,12 @@ static const scenario scenarios[] = {
      "drag %d %d %d %d 60\nwait 2500\ndrag %d %d %d %d 60\nwait 2500\n"
      "drag %d %d %d %d 300\nwait 1500\n"
      "tap-text \"Back\"\nwait 400\n"},
+    /* the on-screen keyboard up: taps, a held backspace, pinyin with
+     * candidates, a layout switch, then it slides away */
+    {"keyboard",
+     "osk-layout en\nosk-type \"how do I send crypto\"\nosk-hold backspace 900\n"
+     "osk-layout pinyin\nosk-type \"zhuanzhang\"\nosk-pick 1\nosk-type \"shouxufei\"\nosk-pick 1\n"
+     "osk-layout symbols\nosk-type \"?\"\nosk-hold hide 40\nwait 400\n"},
 };
 
 static int run(char *const argv[], int quiet)

@@ -24,6 +24,7 @@
 #include "ks/widgets.h"
 
 #include "app_internal.h"
+#include "osk.h"
 
 #define FRAME_MS 16u             /* ~60 frames per second while animating */
 #define DEBOUNCE_MS 250u         /* a second tap this soon is a double tap: ignored */
@@ -101,6 +102,7 @@ void app_relayout(app *a)
 {
     ks_ui_configure(a->ui, active_theme(a), a->w, a->h, a->cfg->screen_dpi, a->large_text);
     a->bar_h = chrome_height(a);
+    osk_relayout(a);
     nav_layout_all(a);
     ks_ui_invalidate_all(a->ui);
 }
@@ -163,6 +165,7 @@ static void idle_reset(app *a)
 {
     ks_log_info("app", "no input for %d s: starting over for the next visitor", a->cfg->idle_timeout_s);
     overlay_close(a);
+    osk_reset(a); /* the keyboard and rime forget the visitor's typing */
     app_home(a);
     screen *home = a->depth ? a->stack[0] : NULL;
     if (home && home->ops->field && home->ops->field(home)) ks_textfield_clear(home->ops->field(home));
@@ -191,6 +194,9 @@ static void field_changed(app *a)
     if (f) ks_textfield_touch(f, ks_clock_now_ms());
     if (s && s->ops->text_changed) s->ops->text_changed(s, a);
 }
+
+ks_textfield *app_focused_field(app *a) { return focused_field(a); }
+void app_field_changed(app *a) { field_changed(a); }
 
 static void text_input(app *a, const char *text)
 {
@@ -247,6 +253,13 @@ static void activate(app *a, const ks_hit *h, int x, int y)
     }
 }
 
+void app_activate_hit(app *a, const ks_hit *h)
+{
+    SDL_Rect r = h->visible;
+    a->last_activation = 0; /* deliberate: never a double tap */
+    activate(a, h, r.x + r.w / 2, r.y + r.h / 2);
+}
+
 static int slop_px(app *a)
 {
     int s = ks_ui_metrics(a->ui)->touch_min_px / 4;
@@ -268,6 +281,10 @@ static void pointer_down(app *a, SDL_FingerID finger, int x, int y)
     a->ptr.x0 = a->ptr.x = x;
     a->ptr.y0 = a->ptr.y = y;
     a->ptr.t0 = now;
+    if (osk_pointer_down(a, finger, x, y)) {
+        a->ptr.on_kb = 1; /* the keyboard has this press until it lifts */
+        return;
+    }
     if (app_transitioning(a)) return; /* consumed: nothing under it is settled yet */
     const ks_hit *h = ks_ui_hit_at(a->ui, x, y);
     if (h) {
@@ -293,6 +310,10 @@ static void pointer_move(app *a, SDL_FingerID finger, int x, int y)
     if (!a->ptr.active || a->ptr.finger != finger) return;
     a->ptr.x = x;
     a->ptr.y = y;
+    if (a->ptr.on_kb) {
+        osk_pointer_move(a, finger, x, y);
+        return;
+    }
     uint64_t now = ks_clock_now_ms();
     if (!a->ptr.dragging) {
         int dx = abs(x - a->ptr.x0), dy = abs(y - a->ptr.y0);
@@ -315,6 +336,11 @@ static void pointer_up(app *a, SDL_FingerID finger, int x, int y)
     pointer_move(a, finger, x, y);
     uint64_t now = ks_clock_now_ms();
     a->ptr.active = 0;
+    if (a->ptr.on_kb) {
+        a->ptr.on_kb = 0;
+        osk_pointer_up(a, finger, x, y);
+        return;
+    }
     if (a->ptr.dragging) {
         ks_scroll_drag_end(a->ptr.scroll, now);
         a->animating = 1;
@@ -468,6 +494,8 @@ static void handle_event(app *a, const SDL_Event *ev)
             }
         } else if (ev->window.event == SDL_WINDOWEVENT_EXPOSED) {
             ks_ui_invalidate_all(a->ui);
+        } else if (ev->window.event == SDL_WINDOWEVENT_LEAVE) {
+            dwell_leave(a);
         }
         break;
     case SDL_FINGERDOWN:
@@ -484,7 +512,9 @@ static void handle_event(app *a, const SDL_Event *ev)
             pointer_down(a, -1, ev->button.x, ev->button.y);
         break;
     case SDL_MOUSEMOTION:
-        if (ev->motion.which != SDL_TOUCH_MOUSEID) pointer_move(a, -1, ev->motion.x, ev->motion.y);
+        if (ev->motion.which == SDL_TOUCH_MOUSEID) break;
+        if (ev->motion.state == 0) dwell_motion(a, ev->motion.x, ev->motion.y); /* hovering: gaze */
+        else pointer_move(a, -1, ev->motion.x, ev->motion.y);
         break;
     case SDL_MOUSEBUTTONUP:
         if (ev->button.which != SDL_TOUCH_MOUSEID && ev->button.button == SDL_BUTTON_LEFT)
@@ -499,6 +529,10 @@ static void handle_event(app *a, const SDL_Event *ev)
     case SDL_TEXTINPUT: text_input(a, ev->text.text); break;
     case SDL_TEXTEDITING: text_editing(a, ev->edit.text, ev->edit.start); break;
     case SDL_KEYDOWN: key_down(a, &ev->key.keysym); break;
+    case SDL_CONTROLLERDEVICEADDED:
+    case SDL_CONTROLLERDEVICEREMOVED:
+    case SDL_CONTROLLERBUTTONDOWN:
+    case SDL_CONTROLLERAXISMOTION: pad_event(a, ev); break;
     default: break;
     }
 }
@@ -525,6 +559,8 @@ static int update(app *a, uint64_t now)
 {
     int moving = nav_update(a, now);
     moving |= overlay_update(a, now);
+    moving |= osk_update(a, now);
+    moving |= dwell_update(a, now);
     if (a->session_dirty && a->cfg->idle_timeout_s > 0 && !a->ptr.active &&
         now - a->last_input >= (uint64_t)a->cfg->idle_timeout_s * 1000u)
         idle_reset(a);
@@ -559,8 +595,10 @@ int app_frame(app *a)
         ks_ui_fill(a->ui, pr, c->background);
         nav_draw(a);
         chrome_draw(a);
+        osk_draw(a);
         overlay_draw(a);
         draw_focus(a);
+        dwell_draw(a);
         passes++;
     } while (ks_ui_next_pass(a->ui));
     ks_ui_end_frame(a->ui);
@@ -597,6 +635,8 @@ uint64_t app_next_deadline(app *a, uint64_t now)
     uint64_t d = 0;
     screen *s = app_top(a);
     if (s && s->ops->deadline) d = s->ops->deadline(s, a, now);
+    uint64_t k = osk_deadline(a, now); /* key repeat, long press, dwell, rime */
+    if (k && (!d || k < d)) d = k;
     if (a->session_dirty && a->cfg->idle_timeout_s > 0) {
         uint64_t idle = a->last_input + (uint64_t)a->cfg->idle_timeout_s * 1000u;
         if (!d || idle < d) d = idle;
@@ -743,7 +783,7 @@ ks_status app_create(const app_options *opt, app **out, ks_error *err)
     SDL_SetHint(SDL_HINT_MOUSE_TOUCH_EVENTS, "0");
     SDL_SetHint(SDL_HINT_VIDEO_MINIMIZE_ON_FOCUS_LOSS, "0");
     SDL_SetHint(SDL_HINT_RENDER_SCALE_QUALITY, "linear");
-    if (SDL_Init(SDL_INIT_VIDEO | SDL_INIT_EVENTS) != 0) {
+    if (SDL_Init(SDL_INIT_VIDEO | SDL_INIT_EVENTS | SDL_INIT_GAMECONTROLLER) != 0) {
         st = ks_error_set(err, KS_ERR_UNSUPPORTED, "cannot start SDL video: %s", SDL_GetError());
         goto fail;
     }
@@ -802,6 +842,9 @@ ks_status app_create(const app_options *opt, app **out, ks_error *err)
         goto fail;
     }
     if ((st = content_open(a->data_dir, a->cfg->assets_dir, wake_cb, a, &a->content, err)) != KS_OK) goto fail;
+    osk_init(a); /* rime deploys on its worker: this returns at once */
+    pad_init(a);
+    dwell_init(a);
     syncview_start(a);
 
     screen *home = screen_home_new(a);
@@ -833,6 +876,9 @@ void app_destroy(app *a)
     if (!a) return;
     overlay_close(a);
     nav_clear(a);
+    dwell_fini(a);
+    pad_fini(a);
+    osk_fini(a);
     syncview_stop(a);
     content_close(a->content);
     ks_ui_destroy(a->ui);

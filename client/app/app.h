@@ -166,5 +166,8 @@ int app_high_contrast(app *a);
 int app_large_text(app *a);
 /* Height covered at the bottom by an on-screen keyboard (0 = none). */
 void app_set_bottom_inset(app *a, int px);
+/* The visitor touched (or pressed A on) the top screen's text field:
+ * the on-screen keyboard slides in for it (when enabled). */
+void app_keyboard_show(app *a);
 
 #endif

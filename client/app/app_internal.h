@@ -98,6 +98,7 @@ struct app {
         int pressed; /* hit still held (not cancelled by a drag) */
         ks_scroll *scroll;
         int dragging;
+        int on_kb; /* this press belongs to the on-screen keyboard */
     } ptr;
     uint64_t last_activation;
 
@@ -113,6 +114,11 @@ struct app {
     ks_sync_status sync_status; /* the worker's last snapshot */
     int64_t shown_version;      /* the content version the screens show */
     char sync_url[1024];
+
+    /* on-screen keyboard, gamepad, dwell (osk.c, pad.c, dwell.c; osk.h) */
+    struct osk *osk;
+    struct pad_state *pad;
+    struct dwell_state *dwell;
 
     int bottom_inset;
     int layout_gen;    /* bumped when every screen must be laid out again */
@@ -164,5 +170,12 @@ void nav_reload_all(app *a);
 uint64_t app_frame_slack_us(app *a);
 void app_relayout(app *a);
 void app_touch_session(app *a);
+/* The focused text field (the top screen's, no dialog open), or NULL. */
+ks_textfield *app_focused_field(app *a);
+/* The focused field's text or composition changed: caret, search. */
+void app_field_changed(app *a);
+/* Activates a hit as a deliberate press (gamepad A, dwell): never
+ * swallowed as a double tap. */
+void app_activate_hit(app *a, const ks_hit *h);
 
 #endif

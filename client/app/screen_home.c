@@ -204,6 +204,7 @@ static void home_tap(screen *s, app *a, int id, int x, int y)
     (void)y;
     if (id == HIT_FIELD) {
         app_open_search(a, "");
+        app_keyboard_show(a); /* for the new screen's field */
     } else if (id >= HIT_TILE0 && (size_t)(id - HIT_TILE0) < h->n_cats) {
         ks_category *cat = &h->cats[id - HIT_TILE0];
         app_open_category(a, cat->id, cat->title);

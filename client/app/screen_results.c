@@ -23,7 +23,7 @@
 #define POPULAR 8
 #define SNIPPET_BYTES 400
 
-enum { HIT_CLEAR = 1, HIT_HANDOFF = 2, HIT_BEST = 3, HIT_ROW0 = 100 };
+enum { HIT_CLEAR = 1, HIT_HANDOFF = 2, HIT_BEST = 3, HIT_FIELD = 4, HIT_ROW0 = 100 };
 
 typedef enum item_kind { IT_HEADING, IT_HINT, IT_BEST, IT_NOMATCH, IT_ROW } item_kind;
 
@@ -359,6 +359,8 @@ static void results_draw(screen *s, app *a)
     ks_textfield_look look = {app_tr(a, "search.placeholder"), 1, 1, app_now(a)};
     SDL_Rect clear = {0};
     ks_textfield_draw(ui, r->field, r->field_r, &look, &clear);
+    /* The field itself: a touch (or A) brings the on-screen keyboard. */
+    ks_ui_hit(ui, KS_HIT_SCREEN, HIT_FIELD, r->field_r, NULL, 1);
     if (clear.w) ks_ui_hit(ui, KS_HIT_SCREEN, HIT_CLEAR, clear, NULL, 1);
 
     r->drawn_once = 1;
@@ -419,6 +421,9 @@ static void results_tap(screen *s, app *a, int id, int x, int y)
         ks_textfield_clear(r->field);
         ks_textfield_touch(r->field, app_now(a));
         search_now(r, a);
+    } else if (id == HIT_FIELD) {
+        ks_textfield_touch(r->field, app_now(a));
+        app_keyboard_show(a);
     } else if (id == HIT_HANDOFF) {
         app_show_handoff(a);
     } else if (id == HIT_BEST) {

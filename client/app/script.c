@@ -23,6 +23,8 @@
 #include "ks/log.h"
 #include "ks/path.h"
 
+#include "app_internal.h"
+#include "osk.h"
 #include "script.h"
 
 #define SCRIPT_MAX_BYTES (4u * 1024u * 1024u)
@@ -42,7 +44,8 @@ typedef struct run_ctx {
 typedef int (*step_fn)(run_ctx *ctx, const step *st, char *msg, size_t cap);
 
 /* Argument spec: one letter per argument: 'n' integer >= 0, 's' a string
- * ("quoted", with \" and \\ escapes, or the rest of the line), 'w' a word. */
+ * ("quoted", with \" and \\ escapes, or the rest of the line), 'e' the
+ * same but may be empty (""), 'w' a word. */
 typedef struct step_def {
     const char *name;
     const char *args;
@@ -295,6 +298,319 @@ static int step_stats_reset(run_ctx *c, const step *st, char *msg, size_t cap)
     return 0;
 }
 
+/* ---- on-screen keyboard, gamepad, dwell ---------------------------------- */
+
+#define OSK_SETTLE_MS 300u   /* the keyboard's slide (<= 250 ms) is over */
+#define OSK_KEY_GAP_MS 30u   /* between two key taps: a frame or two renders */
+#define OSK_TAP_MS 40u       /* finger down to up on a key */
+#define IME_WAIT_MS 60000u   /* rime's first deployment (seconds) */
+
+static void push_motion(int x, int y)
+{
+    SDL_Event ev;
+    SDL_zero(ev);
+    ev.type = SDL_MOUSEMOTION;
+    ev.motion.timestamp = SDL_GetTicks();
+    ev.motion.which = 0; /* a real mouse or head pointer, not touch */
+    ev.motion.state = 0; /* no button: hovering */
+    ev.motion.x = x;
+    ev.motion.y = y;
+    SDL_PushEvent(&ev);
+}
+
+/* The keyboard, shown and in place, or NULL with msg. */
+static ks_keyboard *osk_ready(app *a, const char *what, char *msg, size_t cap)
+{
+    ks_keyboard *kb = osk_keyboard(a);
+    if (!kb) {
+        snprintf(msg, cap, "%s: the on-screen keyboard is off (config osk.enabled) or failed to load (see the log)", what);
+        return NULL;
+    }
+    if (!osk_active(a)) {
+        snprintf(msg, cap, "%s: the on-screen keyboard is not shown (use osk-layout, or tap the search field)", what);
+        return NULL;
+    }
+    return kb;
+}
+
+/* An input-method layout waits for rime, so runs are repeatable. */
+static int osk_wait_layout_ime(app *a, ks_keyboard *kb, const char *what, char *msg, size_t cap)
+{
+    const char *name = ks_keyboard_layout(kb);
+    if (strcmp(name, "pinyin") != 0 && strcmp(name, "zhuyin") != 0 && strcmp(name, "cangjie") != 0) return 0;
+    ks_error err = {0};
+    if (osk_wait_ime(a, IME_WAIT_MS, &err) != KS_OK) {
+        snprintf(msg, cap, "%s: the %s input method is not ready after %u s: %s", what, name, IME_WAIT_MS / 1000,
+                 err.msg);
+        return -1;
+    }
+    app_advance(a, 120); /* the keyboard notices (it polls every 100 ms) and redraws its bar */
+    return 0;
+}
+
+static int step_osk_layout(run_ctx *c, const step *st, char *msg, size_t cap)
+{
+    app *a = c->a;
+    settle(a);
+    ks_keyboard *kb = osk_keyboard(a);
+    if (!kb) {
+        snprintf(msg, cap, "osk-layout: the on-screen keyboard is off (config osk.enabled) or failed to load (see the log)");
+        return -1;
+    }
+    if (!app_focused_field(a)) {
+        /* nothing focused: the search field, as a tap on it would */
+        app_open_search(a, "");
+        app_advance(a, OSK_SETTLE_MS);
+    }
+    if (!app_focused_field(a)) {
+        snprintf(msg, cap, "osk-layout: no text field to show the keyboard on");
+        return -1;
+    }
+    osk_show(a, 0);
+    ks_error err = {0};
+    if (ks_keyboard_set_layout(kb, st->s, &err) != KS_OK) {
+        char names[200] = "";
+        size_t o = 0;
+        for (size_t i = 0; i < ks_keyboard_layout_count(kb) && o < sizeof names; i++) {
+            int k = snprintf(names + o, sizeof names - o, "%s%s", i ? ", " : "", ks_keyboard_layout_name(kb, i));
+            if (k < 0) break;
+            o += (size_t)k;
+        }
+        snprintf(msg, cap, "osk-layout: no layout '%s' (there are: %s)", st->s, names);
+        return -1;
+    }
+    app_advance(a, OSK_SETTLE_MS);
+    return osk_wait_layout_ime(a, kb, "osk-layout", msg, cap);
+}
+
+static void field_display(app *a, char *buf, size_t cap)
+{
+    ks_textfield *f = app_focused_field(a);
+    snprintf(buf, cap, "%s", f ? ks_textfield_display(f, NULL) : "");
+}
+
+/* One touch on the keyboard through the real finger path: a tap, or a
+ * long press that slides to an alternate. */
+static void osk_touch(app *a, const ks_kb_step *s)
+{
+    push_finger(a, SDL_FINGERDOWN, s->x, s->y);
+    settle(a);
+    if (s->hold_ms > 0) {
+        app_advance(a, (uint64_t)s->hold_ms);
+        push_finger(a, SDL_FINGERMOTION, s->alt_x, s->alt_y);
+        settle(a);
+        push_finger(a, SDL_FINGERUP, s->alt_x, s->alt_y);
+    } else {
+        app_advance(a, OSK_TAP_MS);
+        push_finger(a, SDL_FINGERUP, s->x, s->y);
+    }
+}
+
+static int step_osk_type(run_ctx *c, const step *st, char *msg, size_t cap)
+{
+    app *a = c->a;
+    settle(a);
+    ks_keyboard *kb = osk_ready(a, "osk-type", msg, cap);
+    if (!kb) return -1;
+    if (osk_wait_layout_ime(a, kb, "osk-type", msg, cap) != 0) return -1;
+    const char *p = st->s;
+    while (*p) {
+        size_t k = 1;
+        while (p[k] && ((unsigned char)p[k] & 0xC0) == 0x80) k++;
+        char ch[8] = "";
+        memcpy(ch, p, k < sizeof ch ? k : sizeof ch - 1);
+        int done = 0;
+        for (int tries = 0; tries < 6 && !done; tries++) {
+            ks_kb_step s;
+            ks_error err = {0};
+            if (ks_keyboard_route(kb, ch, &s, &err) != KS_OK) {
+                snprintf(msg, cap, "osk-type: cannot type '%s' on the %s layout: %s", ch, ks_keyboard_layout(kb), err.msg);
+                return -1;
+            }
+            char before[1024], after[1024];
+            field_display(a, before, sizeof before);
+            osk_touch(a, &s);
+            settle(a); /* the frame right after the release */
+            field_display(a, after, sizeof after);
+            if (s.final && strcmp(before, after) == 0 && strcmp(ks_keyboard_layout(kb), "numeric") != 0) {
+                /* A key must show in the field in the very next frame:
+                 * count how many it took, to say so. */
+                int frames = 1;
+                while (frames < 10 && strcmp(before, after) == 0) {
+                    app_advance(a, 16);
+                    frames++;
+                    field_display(a, after, sizeof after);
+                }
+                if (strcmp(before, after) != 0) {
+                    snprintf(msg, cap, "osk-type: '%s' showed in the field only %d frames after the key's release", ch,
+                             frames);
+                    return -1;
+                }
+            }
+            app_advance(a, OSK_KEY_GAP_MS);
+            done = s.final;
+        }
+        if (!done) {
+            snprintf(msg, cap, "osk-type: '%s' still needs another layout or shift after 6 taps", ch);
+            return -1;
+        }
+        p += k;
+    }
+    return 0;
+}
+
+static int step_osk_pick(run_ctx *c, const step *st, char *msg, size_t cap)
+{
+    app *a = c->a;
+    settle(a);
+    ks_keyboard *kb = osk_ready(a, "osk-pick", msg, cap);
+    if (!kb) return -1;
+    int x = 0, y = 0;
+    ks_error err = {0};
+    if (ks_keyboard_candidate_center(kb, (int)st->n[0], &x, &y, &err) != KS_OK) {
+        snprintf(msg, cap, "osk-pick: %s (the bar shows %d candidates)", err.msg, ks_keyboard_candidate_count(kb));
+        return -1;
+    }
+    ks_kb_step s = {x, y, 0, 0, 0, 1, NULL};
+    osk_touch(a, &s);
+    settle(a);
+    app_advance(a, OSK_KEY_GAP_MS);
+    return 0;
+}
+
+/* Holds a key (an action name: backspace, shift, space, enter, hide, ime,
+ * layout; or a character) for MS: backspace repeats, a long press opens
+ * the alternates. */
+static int step_osk_hold(run_ctx *c, const step *st, char *msg, size_t cap)
+{
+    app *a = c->a;
+    settle(a);
+    ks_keyboard *kb = osk_ready(a, "osk-hold", msg, cap);
+    if (!kb) return -1;
+    int found = 0;
+    ks_kb_target t;
+    for (size_t i = 0; i < ks_keyboard_target_count(kb) && !found; i++)
+        if (ks_keyboard_target_get(kb, i, &t) == 0 && t.kind == KS_KB_TARGET_KEY &&
+            ((strcmp(t.action, "char") != 0 && strcmp(t.action, st->s) == 0) ||
+             (strcmp(t.action, "char") == 0 && t.label && strcmp(t.label, st->s) == 0)))
+            found = 1;
+    if (!found) {
+        snprintf(msg, cap, "osk-hold: no key '%s' on the %s layout", st->s, ks_keyboard_layout(kb));
+        return -1;
+    }
+    int x = t.rect.x + t.rect.w / 2, y = t.rect.y + t.rect.h / 2;
+    push_finger(a, SDL_FINGERDOWN, x, y);
+    settle(a);
+    app_advance(a, (uint64_t)st->n[0]);
+    push_finger(a, SDL_FINGERUP, x, y);
+    settle(a);
+    app_advance(a, OSK_KEY_GAP_MS);
+    return 0;
+}
+
+static int step_pad(run_ctx *c, const step *st, char *msg, size_t cap)
+{
+    static const SDL_GameControllerButton map[] = {
+        SDL_CONTROLLER_BUTTON_DPAD_UP, SDL_CONTROLLER_BUTTON_DPAD_DOWN,    SDL_CONTROLLER_BUTTON_DPAD_LEFT,
+        SDL_CONTROLLER_BUTTON_DPAD_RIGHT, SDL_CONTROLLER_BUTTON_A,         SDL_CONTROLLER_BUTTON_B,
+        SDL_CONTROLLER_BUTTON_LEFTSHOULDER, SDL_CONTROLLER_BUTTON_RIGHTSHOULDER};
+    int b = ks_keyboard_pad_parse(st->s);
+    if (b < 0) {
+        snprintf(msg, cap, "pad: '%s' is not a button (up, down, left, right, a, b, lb, rb)", st->s);
+        return -1;
+    }
+    settle(c->a);
+    SDL_Event ev;
+    SDL_zero(ev);
+    ev.type = SDL_CONTROLLERBUTTONDOWN;
+    ev.cbutton.which = 0;
+    ev.cbutton.button = (Uint8)map[b];
+    ev.cbutton.state = SDL_PRESSED;
+    SDL_PushEvent(&ev);
+    settle(c->a);
+    ev.type = SDL_CONTROLLERBUTTONUP;
+    ev.cbutton.state = SDL_RELEASED;
+    SDL_PushEvent(&ev);
+    settle(c->a);
+    app_advance(c->a, OSK_KEY_GAP_MS);
+    return 0;
+}
+
+static int step_hover(run_ctx *c, const step *st, char *msg, size_t cap)
+{
+    app *a = c->a;
+    if (!in_window(a, st->n[0], st->n[1], msg, cap)) return -1;
+    dwell_enable(a, 1); /* the harness's hover always dwells (for the rest of the run) */
+    settle(a);
+    push_motion((int)st->n[0], (int)st->n[1]);
+    settle(a);
+    /* small steps: the ring fills frame by frame and the press renders */
+    for (long t = 0; t < st->n[2]; t += 16) app_advance(a, (uint64_t)(st->n[2] - t < 16 ? st->n[2] - t : 16));
+    return 0;
+}
+
+/* hover at the centre of a visible text (an exact match first, so a
+ * key's one-letter label wins over words containing it) */
+static int step_hover_text(run_ctx *c, const step *st, char *msg, size_t cap)
+{
+    app *a = c->a;
+    settle(a);
+    ks_ui *ui = app_ui(a);
+    ks_ui_text_element e;
+    int found = 0;
+    for (size_t i = 0; i < ks_ui_text_count(ui) && !found; i++)
+        if (ks_ui_text_get(ui, i, &e) == 0 && strcmp(e.text, st->s) == 0) found = 1;
+    if (!found && ks_ui_text_find(ui, st->s, &e) != 0) {
+        char vis[600];
+        visible_summary(a, vis, sizeof vis);
+        snprintf(msg, cap, "hover-text: no visible text contains \"%s\" (visible: %s)", st->s, vis);
+        return -1;
+    }
+    step h = *st;
+    h.n[0] = e.rect.x + e.rect.w / 2;
+    h.n[1] = e.rect.y + e.rect.h / 2;
+    h.n[2] = st->n[0];
+    return step_hover(c, &h, msg, cap);
+}
+
+static int step_expect_focus(run_ctx *c, const step *st, char *msg, size_t cap)
+{
+    settle(c->a);
+    char name[512];
+    if (pad_focus_name(c->a, name, sizeof name) != 0) {
+        snprintf(msg, cap, "expect-focus: nothing has the focus (expected \"%s\")", st->s);
+        return -1;
+    }
+    if (strstr(name, st->s)) return 0;
+    snprintf(msg, cap, "expect-focus: the focus is on \"%s\", not \"%s\"", name, st->s);
+    return -1;
+}
+
+static int step_expect_pad_reach(run_ctx *c, const step *st, char *msg, size_t cap)
+{
+    (void)st;
+    settle(c->a);
+    if (pad_check_reach(c->a, msg, cap) == 0) return 0;
+    char tmp[1024];
+    snprintf(tmp, sizeof tmp, "expect-pad-reach: %s", msg);
+    snprintf(msg, cap, "%s", tmp);
+    return -1;
+}
+
+static int step_expect_field(run_ctx *c, const step *st, char *msg, size_t cap)
+{
+    settle(c->a);
+    ks_textfield *f = app_focused_field(c->a);
+    if (!f) {
+        snprintf(msg, cap, "expect-field: no text field has the focus");
+        return -1;
+    }
+    if (strcmp(ks_textfield_text(f), st->s) == 0) return 0;
+    snprintf(msg, cap, "expect-field: the field holds \"%s\" (composing \"%s\"), not \"%s\"", ks_textfield_text(f),
+             ks_textfield_preedit(f), st->s);
+    return -1;
+}
+
 static const step_def step_table[] = {
     {"wait", "n", step_wait, "wait MS"},
     {"tap", "nn", step_tap, "tap X Y"},
@@ -308,6 +624,18 @@ static const step_def step_table[] = {
     {"expect-no-text", "s", step_expect_no_text, "expect-no-text \"TEXT\""},
     {"drag", "nnnnn", step_drag, "drag X1 Y1 X2 Y2 MS"},
     {"stats-reset", "", step_stats_reset, "stats-reset"},
+    /* the on-screen keyboard, gamepad and dwell (contract, issue 5) */
+    {"osk-layout", "w", step_osk_layout, "osk-layout NAME (en, symbols, numeric, phone, pinyin, zhuyin, cangjie)"},
+    {"osk-type", "s", step_osk_type, "osk-type \"KEYS\""},
+    {"osk-pick", "n", step_osk_pick, "osk-pick N (1-based)"},
+    {"pad", "w", step_pad, "pad BUTTON (up, down, left, right, a, b, lb, rb)"},
+    {"hover", "nnn", step_hover, "hover X Y MS"},
+    /* extensions for their tests */
+    {"hover-text", "sn", step_hover_text, "hover-text \"TEXT\" MS"},
+    {"osk-hold", "wn", step_osk_hold, "osk-hold KEY MS (backspace, shift, space, enter, ... or a character)"},
+    {"expect-focus", "s", step_expect_focus, "expect-focus \"TEXT\""},
+    {"expect-pad-reach", "", step_expect_pad_reach, "expect-pad-reach"},
+    {"expect-field", "e", step_expect_field, "expect-field \"TEXT\""},
 };
 
 /* ---- parsing ------------------------------------------------------------ */
@@ -349,7 +677,7 @@ static int parse_arg(char k, const char **pp, step *st, int *ni, char *msg, size
         return -1;
     }
     size_t o = 0;
-    if (k == 's' && *p == '"') {
+    if ((k == 's' || k == 'e') && *p == '"') {
         p++;
         while (*p && *p != '"') {
             if (*p == '\\' && (p[1] == '"' || p[1] == '\\')) p++;
@@ -361,7 +689,7 @@ static int parse_arg(char k, const char **pp, step *st, int *ni, char *msg, size
             return -1;
         }
         p++;
-    } else if (k == 's') {
+    } else if (k == 's' || k == 'e') {
         /* unquoted: the rest of the line, trailing blanks trimmed */
         while (*p) s[o++] = *p++;
         while (o > 0 && (s[o - 1] == ' ' || s[o - 1] == '\t')) o--;

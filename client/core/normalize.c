@@ -237,6 +237,53 @@ static char *ascii_fast(const char *text, size_t len)
     return buf;
 }
 
+/* Codepoints that NFKC, case folding, LUMP and mark stripping leave alone
+ * or turn into punctuation (a separator either way): the common CJK
+ * ideographs and the CJK and full-width punctuation Chinese text is made
+ * of. Text of only these and ASCII skips utf8proc, which is the slow part
+ * of indexing Chinese. (Full-width letters, digits and the full-width
+ * apostrophe are not here: NFKC changes what they mean to a word.) */
+static int cjk_plain(int32_t c)
+{
+    return (c >= 0x4E00 && c <= 0x9FFF) || (c >= 0x3400 && c <= 0x4DBF) || (c >= 0x3000 && c <= 0x3003) ||
+           (c >= 0x3008 && c <= 0x3011) || (c >= 0x3014 && c <= 0x301F) || (c >= 0xFF01 && c <= 0xFF06) ||
+           (c >= 0xFF08 && c <= 0xFF0F) || (c >= 0xFF1A && c <= 0xFF20) || (c >= 0xFF3B && c <= 0xFF40) ||
+           (c >= 0xFF5B && c <= 0xFF60);
+}
+
+/* A copy of text lowercased (ASCII) with controls as spaces when it is
+ * only ASCII and cjk_plain characters, else NULL (*ok = 0 when the reason
+ * was memory). */
+static char *cjk_fast(const char *text, size_t len, int *ok)
+{
+    *ok = 1;
+    size_t i = 0;
+    while (i < len) {
+        unsigned char c = (unsigned char)text[i];
+        if (c < 0x80) {
+            i++;
+            continue;
+        }
+        utf8proc_int32_t cp;
+        utf8proc_ssize_t k = utf8proc_iterate((const utf8proc_uint8_t *)text + i, (utf8proc_ssize_t)(len - i), &cp);
+        if (k <= 0 || !cjk_plain(cp)) return NULL;
+        i += (size_t)k;
+    }
+    char *buf = malloc(len + 1);
+    if (!buf) {
+        *ok = 0;
+        return NULL;
+    }
+    for (i = 0; i < len; i++) {
+        char c = text[i];
+        if (c >= 'A' && c <= 'Z') c = (char)(c - 'A' + 'a');
+        else if ((unsigned char)c < 0x20 || c == 0x7F) c = ' ';
+        buf[i] = c;
+    }
+    buf[len] = '\0';
+    return buf;
+}
+
 static int is_ascii(const char *s, size_t len)
 {
     for (size_t i = 0; i < len; i++)
@@ -264,7 +311,7 @@ ks_status ks_norm_text_alt(ks_norm *n, const char *text, size_t len, char **out,
     ks_status st = KS_OK;
     char *clean = NULL;
     utf8proc_uint8_t *mapped = NULL;
-    char *conv = NULL, *conv_tw = NULL;
+    char *conv_tw = NULL;
     size_t clean_len = 0;
 
     if (!text) len = 0;
@@ -276,22 +323,31 @@ ks_status ks_norm_text_alt(ks_norm *n, const char *text, size_t len, char **out,
         if (out_len) *out_len = res_len;
         return KS_OK;
     }
-    clean = sanitize(text, len, &clean_len);
-    if (!clean) goto nomem;
-    utf8proc_ssize_t m = utf8proc_map((const utf8proc_uint8_t *)clean, (utf8proc_ssize_t)clean_len, &mapped,
-                                      UTF8PROC_STABLE | UTF8PROC_COMPAT | UTF8PROC_COMPOSE |
-                                          UTF8PROC_CASEFOLD | UTF8PROC_STRIPMARK | UTF8PROC_IGNORE |
-                                          UTF8PROC_LUMP);
-    if (m < 0) {
-        /* Only UTF8PROC_ERROR_NOMEM is possible on sanitised input. */
-        mapped = NULL;
-        goto nomem;
+    int fast_ok;
+    char *work = cjk_fast(text, len, &fast_ok);
+    size_t work_len = len;
+    if (!fast_ok) goto nomem;
+    if (work) {
+        mapped = (utf8proc_uint8_t *)work; /* freed below like utf8proc's buffer */
+    } else {
+        clean = sanitize(text, len, &clean_len);
+        if (!clean) goto nomem;
+        utf8proc_ssize_t m = utf8proc_map((const utf8proc_uint8_t *)clean, (utf8proc_ssize_t)clean_len, &mapped,
+                                          UTF8PROC_STABLE | UTF8PROC_COMPAT | UTF8PROC_COMPOSE |
+                                              UTF8PROC_CASEFOLD | UTF8PROC_STRIPMARK | UTF8PROC_IGNORE |
+                                              UTF8PROC_LUMP);
+        if (m < 0) {
+            /* Only UTF8PROC_ERROR_NOMEM is possible on sanitised input. */
+            mapped = NULL;
+            goto nomem;
+        }
+        work = (char *)mapped;
+        work_len = (size_t)m;
     }
-    char *work = (char *)mapped;
-    size_t work_len = (size_t)m;
     if (n && n->cc != (opencc_t)-1 && has_cjk(work, work_len) && fold_chars(n, work, work_len, 0)) {
         /* Traditional text: the variant wording first (it needs the
-         * original), then fold the text itself per character. */
+         * original), then fold the text itself per character, the same
+         * way for content and queries so both always agree. */
         if (alt && n->tw != (opencc_t)-1 && work_len <= PHRASE_MAX_BYTES)
             conv_tw = opencc_convert_utf8(n->tw, work, work_len);
         fold_chars(n, work, work_len, 1);
@@ -318,7 +374,6 @@ ks_status ks_norm_text_alt(ks_norm *n, const char *text, size_t len, char **out,
 nomem:
     st = ks_error_set(err, KS_ERR_NOMEM, "search: out of memory normalising %zu bytes of text", len);
 out:
-    if (conv) opencc_convert_utf8_free(conv);
     if (conv_tw) opencc_convert_utf8_free(conv_tw);
     free(mapped);
     free(clean);

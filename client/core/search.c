@@ -38,7 +38,7 @@
 #define MAX_QTERMS 160
 #define TYPO_MAX_CANDIDATES 3
 #define PREFIX_MAX_EXPANSIONS 6
-#define MIN_CANDIDATES 24
+#define MIN_CANDIDATES 16
 #define EXTRA_FOR_POPULARITY 4 /* hits beyond the limit kept so popularity may reorder the last ones */
 #define QUERY_POSTINGS_BUDGET 12288
 #define MIN_TERM_POSTINGS 256
@@ -47,18 +47,19 @@
  * docs/search.md) overrides them for development measurements only. */
 typedef struct tune {
     double w_word, w_stop, w_han1, w_han2, w_pinyin;
-    double w_typo1, w_typo2, w_prefix;
-    double rr_cov, rr_field;
+    double w_typo1, w_typo2, w_prefix, w_prefix_alone;
+    double rr_cov, rr_field, model, model_temp;
     double pop;
-    double conf_field, conf_margin, conf_norm, conf_min;
+    double conf_field, conf_margin, conf_norm, conf_min, conf_margin_min, conf_prob, conf_min_model;
 } tune;
 
 static const tune default_tune = {
     .w_word = 1.0, .w_stop = 0.6, .w_han1 = 1.0, .w_han2 = 1.0, .w_pinyin = 0.3,
-    .w_typo1 = 0.7, .w_typo2 = 0.5, .w_prefix = 0.5,
-    .rr_cov = 0.0, .rr_field = 0.0,
+    .w_typo1 = 0.7, .w_typo2 = 0.5, .w_prefix = 0.5, .w_prefix_alone = 0.8,
+    .rr_cov = 0.0, .rr_field = 0.0, .model = 0.6, .model_temp = 1.0,
     .pop = 0.03,
-    .conf_field = 1.0, .conf_margin = 1.0, .conf_norm = 2.0, .conf_min = 0.75,
+    .conf_field = 1.0, .conf_margin = 1.0, .conf_norm = 2.0, .conf_min = 0.75, .conf_margin_min = 0.01,
+    .conf_prob = 0.5, .conf_min_model = 0.9,
 };
 
 static void tune_from_env(tune *t)
@@ -70,8 +71,9 @@ static void tune_from_env(tune *t)
         size_t off;
     } names[] = {
 #define F(x) {#x, offsetof(tune, x)}
-        F(w_word), F(w_stop), F(w_han1), F(w_han2), F(w_pinyin), F(w_typo1), F(w_typo2), F(w_prefix),
-        F(rr_cov), F(rr_field), F(pop), F(conf_field), F(conf_margin), F(conf_norm), F(conf_min),
+        F(w_word), F(w_stop), F(w_han1), F(w_han2), F(w_pinyin), F(w_typo1), F(w_typo2), F(w_prefix), F(w_prefix_alone),
+        F(rr_cov), F(rr_field), F(model), F(model_temp), F(pop), F(conf_field), F(conf_margin), F(conf_norm), F(conf_min), F(conf_margin_min), F(conf_prob),
+        F(conf_min_model),
 #undef F
     };
     const char *p = env;
@@ -95,8 +97,8 @@ struct ks_search {
     ks_norm *norm;
     tune tn;
     ks_itune it;
-    sqlite3_stmt *st_term, *st_post1, *st_post2, *st_doc, *st_views, *st_dv, *st_versions;
-    int64_t data_version;
+    sqlite3_stmt *st_term, *st_post1, *st_post2, *st_doc, *st_views, *st_dv, *st_versions, *st_model;
+    int64_t data_version, total_changes, generation;
     double n_docs, avgdl;
     int64_t max_rowid;
     /* vocabulary: surface words sorted bytewise */
@@ -109,6 +111,12 @@ struct ks_search {
     uint32_t *bg_start;    /* 65537 */
     uint32_t *bg_words;
     uint16_t *bg_cnt;      /* per word, scratch */
+    /* the on-device classifier (search_model.c); n_class 0 = none */
+    ks_strmap model_ids;
+    float *model_bias;
+    size_t n_class;
+    double model_scale;
+    double *model_z;
     /* score accumulators, dense by rowid */
     float *acc;
     size_t acc_n;
@@ -242,20 +250,90 @@ out:
 }
 
 /* (Re)loads what the engine keeps in memory when the content changed. */
+/* Starts a read transaction unless the caller already has one; returns
+ * 1 when it started one (to be ended with end_read). */
+static int begin_read(sqlite3 *db)
+{
+    return sqlite3_get_autocommit(db) && sqlite3_exec(db, "BEGIN", NULL, NULL, NULL) == SQLITE_OK;
+}
+
+static void end_read(sqlite3 *db, int own)
+{
+    if (own) sqlite3_exec(db, "COMMIT", NULL, NULL, NULL);
+}
+
+static void free_model(ks_search *s)
+{
+    ks_strmap_free(&s->model_ids);
+    free(s->model_bias);
+    free(s->model_z);
+    s->model_bias = NULL;
+    s->model_z = NULL;
+    s->n_class = 0;
+}
+
+/* Loads the classifier's classes and biases; without a model (or with a
+ * damaged one) search simply goes on with BM25F alone. */
+static void load_model(ks_search *s)
+{
+    free_model(s);
+    sqlite3_stmt *st = NULL;
+    size_t nc = 0;
+    if (sqlite3_prepare_v2(s->db,
+                           "SELECT (SELECT value FROM search_meta WHERE key = 'model_classes'),"
+                           " (SELECT value FROM search_meta WHERE key = 'model_bias'),"
+                           " (SELECT value FROM search_meta WHERE key = 'model_scale_ppm')",
+                           -1, &st, NULL) != SQLITE_OK ||
+        sqlite3_step(st) != SQLITE_ROW || sqlite3_column_type(st, 0) == SQLITE_NULL)
+        goto out;
+    const uint8_t *p = sqlite3_column_blob(st, 0), *end = p + sqlite3_column_bytes(st, 0);
+    uint64_t n;
+    if (!ks_rd_varint(&p, end, &n) || n < 2 || n > 1000000) goto out;
+    if ((size_t)sqlite3_column_bytes(st, 1) != n * sizeof(float)) goto out;
+    for (uint64_t c = 0; c < n; c++) {
+        if (p >= end) goto bad;
+        uint8_t len = *p++;
+        if ((size_t)(end - p) < len || ks_strmap_get(&s->model_ids, (const char *)p, len, 1) != c) goto bad;
+        p += len;
+    }
+    s->model_bias = malloc(n * sizeof *s->model_bias);
+    s->model_z = malloc(n * sizeof *s->model_z);
+    if (!s->model_bias || !s->model_z) goto bad;
+    memcpy(s->model_bias, sqlite3_column_blob(st, 1), n * sizeof(float));
+    s->model_scale = (double)sqlite3_column_int64(st, 2) / 1e6;
+    nc = (size_t)n;
+    goto out;
+bad:
+    free_model(s);
+    nc = 0;
+out:
+    sqlite3_finalize(st);
+    if (nc) s->n_class = nc;
+    else free_model(s);
+}
+
+/* (Re)loads what the engine keeps in memory when the index changed: after
+ * an import by another connection (PRAGMA data_version moves) or by this
+ * one (its change counter moves), and the index's generation, bumped by
+ * every rebuild, differs. View counts and the like cost one lookup. */
 static ks_status refresh(ks_search *s, int force, ks_error *err)
 {
     int64_t dv = 0;
     if (sqlite3_step(s->st_dv) == SQLITE_ROW) dv = sqlite3_column_int64(s->st_dv, 0);
     sqlite3_reset(s->st_dv);
-    if (!force && dv == s->data_version) return KS_OK;
-    /* One read transaction so the statistics and vocabulary agree. */
-    sqlite3_exec(s->db, "BEGIN", NULL, NULL, NULL);
-    int own = !sqlite3_get_autocommit(s->db);
-    s->n_docs = (double)ks_search_meta_int(s->db, "n_docs", 0);
-    s->avgdl = ks_search_meta_real(s->db, "avgdl", 1.0);
-    s->max_rowid = ks_search_meta_int(s->db, "max_rowid", 0);
-    ks_status rc = load_vocab(s, err);
-    if (own) sqlite3_exec(s->db, "COMMIT", NULL, NULL, NULL);
+    int64_t tc = sqlite3_total_changes64(s->db);
+    if (!force && dv == s->data_version && tc == s->total_changes) return KS_OK;
+    int own = begin_read(s->db); /* so the statistics and vocabulary agree */
+    ks_status rc = KS_OK;
+    int64_t gen = ks_search_meta_int(s->db, "generation", 0);
+    if (force || gen != s->generation) {
+        s->n_docs = (double)ks_search_meta_int(s->db, "n_docs", 0);
+        s->avgdl = ks_search_meta_real(s->db, "avgdl", 1.0);
+        s->max_rowid = ks_search_meta_int(s->db, "max_rowid", 0);
+        rc = load_vocab(s, err);
+        load_model(s);
+    }
+    end_read(s->db, own);
     if (rc != KS_OK) return rc;
     size_t need = (size_t)(s->max_rowid > 0 ? s->max_rowid : 0) + 1;
     if (need > s->acc_n) {
@@ -266,6 +344,8 @@ static ks_status refresh(ks_search *s, int force, ks_error *err)
         s->acc_n = need;
     }
     s->data_version = dv;
+    s->total_changes = tc;
+    s->generation = gen;
     return KS_OK;
 }
 
@@ -311,6 +391,7 @@ ks_status ks_search_open(sqlite3 *db, ks_search **out, ks_error *err)
         {&s->st_views, "SELECT views FROM article_views WHERE id = ?1"},
         {&s->st_dv, "PRAGMA data_version"},
         {&s->st_versions, "SELECT locale, title FROM articles WHERE id = ?1"},
+        {&s->st_model, "SELECT w FROM search_model WHERE feature = ?1"},
     };
     for (size_t i = 0; i < sizeof stmts / sizeof stmts[0]; i++) {
         if (sqlite3_prepare_v3(db, stmts[i].sql, -1, SQLITE_PREPARE_PERSISTENT, stmts[i].st, NULL) != SQLITE_OK) {
@@ -318,6 +399,11 @@ ks_status ks_search_open(sqlite3 *db, ks_search **out, ks_error *err)
             goto fail;
         }
     }
+    /* Postings and records of common terms are read by most queries: a
+     * page cache of 8 MiB keeps them (SQLite's default is 2 MiB). This is
+     * the store's connection; the setting only ever grows it. */
+    if (sqlite3_exec(db, "PRAGMA cache_size = -8192", NULL, NULL, NULL) != SQLITE_OK)
+        ks_log_debug("search", "could not enlarge the page cache: %s", sqlite3_errmsg(db));
     if ((rc = refresh(s, 1, err)) != KS_OK) goto fail;
     *out = s;
     return KS_OK;
@@ -336,6 +422,8 @@ void ks_search_close(ks_search *s)
     sqlite3_finalize(s->st_views);
     sqlite3_finalize(s->st_dv);
     sqlite3_finalize(s->st_versions);
+    sqlite3_finalize(s->st_model);
+    free_model(s);
     ks_norm_close(s->norm);
     free_vocab(s);
     free(s->acc);
@@ -360,6 +448,8 @@ typedef struct qterm {
 typedef struct query {
     qterm v[MAX_QTERMS];
     size_t n;
+    size_t sorted[MAX_QTERMS]; /* known, non-pinyin terms, bytewise (for rescore's merge) */
+    size_t n_sorted;
     int n_groups;
     double group_mass[QUERY_MAX_TERMS]; /* w * idf of each visitor term (best of its alternatives) */
 } query;
@@ -498,10 +588,10 @@ static void add_typo_candidates(ks_search *s, query *q, const char *word, size_t
 }
 
 /* Adds completions of the word being typed: the most common vocabulary
- * words that start with it. */
-static void add_prefix_completions(ks_search *s, query *q, const char *word, size_t n, int group)
+ * words that start with it, at weight w. Returns how many. */
+static size_t add_prefix_completions(ks_search *s, query *q, const char *word, size_t n, int group, double w)
 {
-    if (!s->nw || n == 0) return;
+    if (!s->nw || n == 0) return 0;
     uint32_t best[PREFIX_MAX_EXPANSIONS];
     size_t nbest = 0;
     for (size_t i = vocab_lower(s, word, n); i < s->nw; i++) {
@@ -517,8 +607,9 @@ static void add_prefix_completions(ks_search *s, query *q, const char *word, siz
     for (size_t i = 0; i < nbest; i++) {
         char st[KS_STEM_MAX];
         size_t sl = ks_stem_en(s->w[best[i]], s->wlen[best[i]], st);
-        add_qterm(q, st, sl, KS_TERM_WORD, s->tn.w_prefix, 1, group);
+        add_qterm(q, st, sl, KS_TERM_WORD, w, 1, group);
     }
+    return nbest;
 }
 
 static double kind_weight(const tune *tn, uint8_t kind)
@@ -582,18 +673,31 @@ static void build_query(ks_search *s, const ks_terms *tt, query *q)
         }
         q->n_groups++;
         qt->df = term_df(s, qt);
+        /* The word being typed is completed first; only a word that is
+         * neither known nor the start of a known word is a typo. */
         int typing = t->last && !tt->ends_in_space && (t->kind == KS_TERM_WORD || t->kind == KS_TERM_STOP);
-        if (t->kind == KS_TERM_WORD && t->surf_len) {
+        size_t completed = 0;
+        if (typing && t->surf_len)
+            completed = add_prefix_completions(s, q, tt->norm + t->surf_off, t->surf_len, group,
+                                               qt->df ? s->tn.w_prefix : s->tn.w_prefix_alone);
+        if (t->kind == KS_TERM_WORD && t->surf_len && !completed) {
             const char *surf = tt->norm + t->surf_off;
             if (qt->df == 0 && !vocab_has(s, surf, t->surf_len))
                 add_typo_candidates(s, q, surf, t->surf_len, w, group);
         }
-        if (typing && t->surf_len) add_prefix_completions(s, q, tt->norm + t->surf_off, t->surf_len, group);
     }
+    q->n_sorted = 0;
     for (size_t i = 0; i < q->n; i++) {
         qterm *qt = &q->v[i];
         if (qt->alt && !qt->df) qt->df = term_df(s, qt);
         qt->idf = idf_of(s, qt->df);
+        if (!qt->df || qt->kind == KS_TERM_PINYIN) continue;
+        size_t j = q->n_sorted++;
+        while (j > 0 && vocab_cmp(q->v[q->sorted[j - 1]].s, q->v[q->sorted[j - 1]].len, qt->s, qt->len) > 0) {
+            q->sorted[j] = q->sorted[j - 1];
+            j--;
+        }
+        q->sorted[j] = i;
     }
     /* What each visitor term can contribute at best: its own weight, or,
      * when it is unknown, its best known alternative's. Unknown terms with
@@ -713,6 +817,8 @@ typedef struct scored {
     double cov;      /* share of the query's weight this article matches */
     double field;    /* best single title/question/keyword match */
     double exact;    /* second-stage BM25F score */
+    int content;     /* matched terms that carry meaning (not function words or pinyin) */
+    double prob;     /* the classifier's probability of this article (0 without one) */
     char *id, *locale, *title;
 } scored;
 
@@ -728,6 +834,46 @@ static int cmp_final(const void *a, const void *b)
     const scored *x = a, *y = b;
     if (x->score != y->score) return x->score > y->score ? -1 : 1;
     return x->rowid < y->rowid ? -1 : (x->rowid > y->rowid);
+}
+
+/* The classifier's probability for every class given the query, into
+ * s->model_z. Returns 0 without a model or when no query term is one of
+ * its features. Features are the query's terms, as in training (binary,
+ * unit length); typo and prefix alternatives count at their weight. */
+static int model_probs(ks_search *s, const query *q)
+{
+    if (!s->n_class) return 0;
+    size_t nfeat = 0;
+    for (size_t i = 0; i < q->n; i++) nfeat += !q->v[i].alt && q->v[i].kind != KS_TERM_PINYIN;
+    if (!nfeat) return 0;
+    double x = 1.0 / sqrt((double)nfeat);
+    for (size_t c = 0; c < s->n_class; c++) s->model_z[c] = s->model_bias[c];
+    int any = 0;
+    for (size_t i = 0; i < q->n; i++) {
+        const qterm *t = &q->v[i];
+        if (t->kind == KS_TERM_PINYIN || !t->df) continue;
+        sqlite3_bind_blob(s->st_model, 1, t->s, t->len, SQLITE_STATIC);
+        if (sqlite3_step(s->st_model) == SQLITE_ROW) {
+            const uint8_t *p = sqlite3_column_blob(s->st_model, 0);
+            const uint8_t *end = p + sqlite3_column_bytes(s->st_model, 0);
+            double unit = s->model_scale * x * (t->alt ? t->w : 1.0);
+            uint64_t c = 0, delta;
+            while (p && p < end && ks_rd_varint(&p, end, &delta) && p < end) {
+                c += delta;
+                int8_t wq = (int8_t)*p++;
+                if (c < s->n_class) s->model_z[c] += unit * wq;
+            }
+            any = 1;
+        }
+        sqlite3_reset(s->st_model);
+    }
+    if (!any) return 0;
+    double mx = -1e300, sum = 0;
+    for (size_t c = 0; c < s->n_class; c++)
+        if (s->model_z[c] > mx) mx = s->model_z[c];
+    for (size_t c = 0; c < s->n_class; c++) sum += (s->model_z[c] = exp((s->model_z[c] - mx) / s->tn.model_temp));
+    for (size_t c = 0; c < s->n_class; c++) s->model_z[c] /= sum;
+    return 1;
 }
 
 /* Keeps the k best accumulators (by s1) in out; returns how many. */
@@ -772,19 +918,6 @@ static size_t top_candidates(ks_search *s, scored *out, size_t k)
     return n;
 }
 
-/* Count of t in field f (its terms are sorted bytewise), 0 when absent. */
-static uint32_t field_tf(const ks_doc_field *f, const qterm *t)
-{
-    size_t lo = 0, hi = f->n_terms;
-    while (lo < hi) {
-        size_t mid = (lo + hi) / 2;
-        int c = vocab_cmp(f->terms[mid].s, f->terms[mid].len, t->s, t->len);
-        if (c == 0) return f->terms[mid].tf;
-        if (c < 0) lo = mid + 1;
-        else hi = mid;
-    }
-    return 0;
-}
 
 static char *dup_col(sqlite3_stmt *st, int col)
 {
@@ -808,6 +941,7 @@ static void rescore(ks_search *s, const query *q, scored *c)
     c->cov = 0;
     c->field = 0;
     c->exact = 0;
+    c->content = 0;
     sqlite3_bind_int64(s->st_doc, 1, c->rowid);
     if (sqlite3_step(s->st_doc) != SQLITE_ROW) {
         sqlite3_reset(s->st_doc);
@@ -850,7 +984,8 @@ static void rescore(ks_search *s, const query *q, scored *c)
     double total = 0;
     for (int g = 0; g < q->n_groups; g++) total += q->group_mass[g];
     /* One pass over fields x terms: the weighted frequencies for the score,
-     * and each field's share of the query for the best-field match. */
+     * and each field's share of the query for the best-field match. Both
+     * term lists are sorted bytewise, so each field is one merge. */
     double tf[MAX_QTERMS] = {0};
     for (size_t f = 0; f < d.n_fields; f++) {
         const ks_doc_field *fd = &d.fields[f];
@@ -858,16 +993,25 @@ static void rescore(ks_search *s, const query *q, scored *c)
         double fgot[QUERY_MAX_TERMS];
         int scoring_field = fd->kind != KS_FIELD_BODY && total > 0;
         if (scoring_field) memset(fgot, 0, (size_t)q->n_groups * sizeof *fgot);
-        for (size_t i = 0; i < q->n; i++) {
-            const qterm *t = &q->v[i];
-            if (!t->df || t->kind == KS_TERM_PINYIN) continue;
-            uint32_t n = field_tf(fd, t);
-            if (!n) continue;
-            tf[i] += fw * n;
+        size_t a = 0, b = 0;
+        while (a < q->n_sorted && b < fd->n_terms) {
+            const qterm *t = &q->v[q->sorted[a]];
+            int cmp = vocab_cmp(fd->terms[b].s, fd->terms[b].len, t->s, t->len);
+            if (cmp < 0) {
+                b++;
+                continue;
+            }
+            if (cmp > 0) {
+                a++;
+                continue;
+            }
+            tf[q->sorted[a]] += fw * fd->terms[b].tf;
             if (scoring_field && t->kind != KS_TERM_HAN1) {
                 double m = t->w * t->idf;
                 if (m > fgot[t->group]) fgot[t->group] = m;
             }
+            a++;
+            b++;
         }
         if (!scoring_field) continue;
         double fm = 0;
@@ -886,6 +1030,7 @@ static void rescore(ks_search *s, const query *q, scored *c)
                 if (py_len[k] == t->len && memcmp(py[k], t->s, t->len) == 0) tf[i] += py_w[k];
         if (tf[i] <= 0) continue;
         c->exact += t->w * t->idf * (it->k1 + 1.0) * tf[i] / (tf[i] + norm);
+        if (t->kind != KS_TERM_PINYIN && t->kind != KS_TERM_STOP) c->content++;
         if (t->kind == KS_TERM_PINYIN || t->kind == KS_TERM_HAN1) continue;
         double m = t->w * t->idf;
         if (m > got[t->group]) got[t->group] = m;
@@ -984,35 +1129,38 @@ ks_status ks_search_query(ks_search *s, const char *query_text, size_t len, cons
     if (!q || !cands) goto nomem;
 
     /* One read transaction: a concurrent import never shows half its work. */
-    sqlite3_exec(s->db, "BEGIN", NULL, NULL, NULL);
-    int own = !sqlite3_get_autocommit(s->db);
+    int own = begin_read(s->db);
     build_query(s, &tt, q);
-    if (getenv("KS_SEARCH_DEBUG"))
-        for (size_t i = 0; i < q->n; i++)
-            fprintf(stderr, "search: term '%.*s' kind=%d alt=%d group=%d w=%.2f df=%lld idf=%.2f\n", q->v[i].len,
-                    q->v[i].s, q->v[i].kind, q->v[i].alt, q->v[i].group, q->v[i].w, (long long)q->v[i].df,
-                    q->v[i].idf);
+    int debug = ks_log_get_level() >= KS_LOG_DEBUG;
+    for (size_t i = 0; debug && i < q->n; i++)
+        ks_log_debug("search", "term '%.*s' kind=%d alt=%d group=%d w=%.2f df=%lld idf=%.2f", q->v[i].len, q->v[i].s,
+                     q->v[i].kind, q->v[i].alt, q->v[i].group, q->v[i].w, (long long)q->v[i].df, q->v[i].idf);
     find_candidates(s, q);
-    uint64_t t_scored = now_us();
     nc = top_candidates(s, cands, k);
-    uint64_t t_top = now_us();
-    size_t n_touched_dbg = s->n_touched;
+    double best_exact = 0;
     for (size_t i = 0; i < nc; i++) {
         rescore(s, q, &cands[i]);
-        cands[i].score = cands[i].exact * (1.0 + s->tn.rr_cov * cands[i].cov + s->tn.rr_field * cands[i].field);
+        if (cands[i].exact > best_exact) best_exact = cands[i].exact;
     }
-    uint64_t t_rescored = now_us();
-    if (getenv("KS_SEARCH_TIMING"))
-        fprintf(stderr, "timing: terms=%zu query+score=%llu top=%llu rescore=%llu touched=%zu\n", q->n,
-                (unsigned long long)(t_scored - t0), (unsigned long long)(t_top - t_scored),
-                (unsigned long long)(t_rescored - t_top), n_touched_dbg);
+    /* The final score: BM25F, and with a classifier, BM25F relative to the
+     * best candidate plus the classifier's probability of the article. */
+    int with_model = s->tn.model > 0 && best_exact > 0 && model_probs(s, q);
+    for (size_t i = 0; i < nc; i++) {
+        scored *c = &cands[i];
+        c->score = c->exact * (1.0 + s->tn.rr_cov * c->cov + s->tn.rr_field * c->field);
+        if (with_model && c->id) {
+            uint32_t cls = ks_strmap_get(&s->model_ids, c->id, strlen(c->id), 0);
+            c->prob = cls != UINT32_MAX ? s->model_z[cls] : 0;
+            c->score = c->score / best_exact + s->tn.model * c->prob;
+        }
+    }
     /* Articles are fetched best first until enough distinct ids are found. */
     qsort(cands, nc, sizeof *cands, cmp_final);
     char chain[KS_LOCALE_CHAIN_MAX][KS_LOCALE_MAX];
     size_t nch = locale ? ks_locale_chain(locale, chain) : 0;
     out->hits = calloc(limit, sizeof *out->hits);
     if (!out->hits) {
-        if (own) sqlite3_exec(s->db, "COMMIT", NULL, NULL, NULL);
+        end_read(s->db, own);
         goto nomem;
     }
     size_t kept = 0;
@@ -1037,7 +1185,7 @@ ks_status ks_search_query(ks_search *s, const char *query_text, size_t len, cons
         }
         kept++;
     }
-    if (own) sqlite3_exec(s->db, "COMMIT", NULL, NULL, NULL);
+    end_read(s->db, own);
     qsort(cands, kept, sizeof *cands, cmp_final);
     for (size_t i = 0; i < kept && out->n_hits < limit; i++) {
         ks_search_hit *h = &out->hits[out->n_hits++];
@@ -1049,8 +1197,13 @@ ks_status ks_search_query(ks_search *s, const char *query_text, size_t len, cons
     }
     if (out->n_hits) {
         const scored *a = &cands[0];
-        double second = kept > 1 ? cands[1].score : 0;
-        double margin = a->score > 0 ? (a->score - second) / a->score : 0;
+        /* The margin is the content's alone: popularity orders near-equal
+         * answers but does not make the engine surer of the first. */
+        double second = 0;
+        for (size_t i = 1; i < kept; i++)
+            if (cands[i].exact > second) second = cands[i].exact;
+        double margin = a->exact > 0 ? (a->exact - second) / a->exact : 0;
+        double smargin = kept > 1 && a->score > 0 ? (a->score - cands[1].score) / a->score : 1.0;
         double qmax = 0;
         for (int g = 0; g < q->n_groups; g++) qmax += q->group_mass[g] * (s->it.k1 + 1.0);
         /* Confident when the best title/question matches the query closely,
@@ -1058,10 +1211,18 @@ ks_status ks_search_query(ks_search *s, const char *query_text, size_t len, cons
          * of what the query could score at best. */
         double norm = qmax > 0 ? a->exact / qmax : 0;
         double z = s->tn.conf_field * a->field + s->tn.conf_margin * margin + s->tn.conf_norm * norm;
-        out->confident = a->s1 > 0 && z >= s->tn.conf_min;
-        if (getenv("KS_SEARCH_DEBUG"))
-            fprintf(stderr, "search: top %s cov=%.3f field=%.3f margin=%.3f s1=%.3f qmax=%.3f\n", out->hits[0].id,
-                    a->cov, a->field, margin, a->s1, qmax);
+        double need = s->tn.conf_min;
+        if (with_model) {
+            /* the classifier's own certainty is evidence too */
+            z += s->tn.conf_prob * a->prob;
+            need = s->tn.conf_min_model;
+        }
+        /* BM25F must agree on the winner (margin > 0): when the classifier
+         * overturned it, or two articles tie, the visitor gets choices. */
+        out->confident = a->exact > 0 && a->content > 0 && margin >= s->tn.conf_margin_min && z >= need;
+        if (debug)
+            ks_log_debug("search", "top %s cov=%.3f field=%.3f margin=%.3f exact=%.3f qmax=%.3f prob=%.3f smargin=%.3f confident=%d",
+                         out->hits[0].id, a->cov, a->field, margin, a->exact, qmax, a->prob, smargin, out->confident);
     }
     for (size_t i = 0; i < kept; i++) free_scored(&cands[i]);
     nc = 0;

@@ -20,6 +20,7 @@
  *   search_post(pid, h1, h2, tail)  postings, best impact first: the first
  *                                   KS_H1_POSTINGS in h1, up to
  *                                   KS_HEAD_POSTINGS in h2, the rest in tail
+ *   search_model(feature, w)        the on-device classifier (search_model.c)
  *   search_pending(rowid, old)                 articles changed in this import
  *   search_meta(key, value)                    n_docs, avgdl, format, vocab...
  *
@@ -210,6 +211,7 @@ const char ks_search_schema_sql[] =
     "CREATE TABLE IF NOT EXISTS search_term(term BLOB PRIMARY KEY, df INTEGER NOT NULL, pid INTEGER NOT NULL)"
     " WITHOUT ROWID;"
     "CREATE TABLE IF NOT EXISTS search_post(pid INTEGER PRIMARY KEY, h1 BLOB, h2 BLOB, tail BLOB);"
+    "CREATE TABLE IF NOT EXISTS search_model(feature BLOB PRIMARY KEY, w BLOB NOT NULL) WITHOUT ROWID;"
     "CREATE TABLE IF NOT EXISTS search_pending(rowid INTEGER PRIMARY KEY, old BLOB);"
     "CREATE TABLE IF NOT EXISTS search_meta(key TEXT PRIMARY KEY, value) WITHOUT ROWID;";
 
@@ -507,36 +509,45 @@ static int body_keeps(uint8_t kind)
     return kind == KS_TERM_WORD || kind == KS_TERM_HAN2;
 }
 
-/* Appends one field to rec: its distinct terms with frequencies. */
+/* Appends one field to rec: its distinct terms with frequencies (counted
+ * through a small hash table: bodies have hundreds of terms, and sorting
+ * them all was the slow part of indexing). */
 static int add_field(ks_buf *rec, uint8_t kind, const ks_terms *tt, ks_strmap *surf)
 {
     int ok = 0;
-    const ks_term **ptrs = malloc((tt->n ? tt->n : 1) * sizeof *ptrs);
+    size_t cap = 16;
+    while (cap < 2 * tt->n) cap *= 2;
+    uint32_t *slot = calloc(cap, sizeof *slot); /* index + 1 into ft */
     fterm *ft = malloc((tt->n ? tt->n : 1) * sizeof *ft);
-    if (!ptrs || !ft) goto out;
-    size_t n = 0;
-    /* Pinyin pairs are left out: the rebuild derives them from the Han
-     * pairs (ks_pinyin_of_pair), which keeps the records a third smaller. */
-    for (size_t i = 0; i < tt->n; i++)
-        if (tt->v[i].kind != KS_TERM_PINYIN && (kind != KS_FIELD_BODY || body_keeps(tt->v[i].kind)))
-            ptrs[n++] = &tt->v[i];
-    qsort(ptrs, n, sizeof *ptrs, cmp_term_ptr);
+    if (!slot || !ft) goto out;
     size_t nd = 0;
-    for (size_t i = 0; i < n; i++) {
-        if (nd && ft[nd - 1].t->len == ptrs[i]->len && memcmp(ft[nd - 1].t->s, ptrs[i]->s, ptrs[i]->len) == 0) {
-            ft[nd - 1].tf++;
-            continue;
+    for (size_t i = 0; i < tt->n; i++) {
+        const ks_term *t = &tt->v[i];
+        /* Pinyin pairs are left out: the rebuild derives them from the Han
+         * pairs (ks_pinyin_of_pair), which keeps the records a third smaller. */
+        if (t->kind == KS_TERM_PINYIN || (kind == KS_FIELD_BODY && !body_keeps(t->kind))) continue;
+        size_t h = ks_hash_bytes(t->s, t->len) & (cap - 1);
+        for (;;) {
+            if (!slot[h]) {
+                ft[nd].t = t;
+                ft[nd].tf = 1;
+                slot[h] = (uint32_t)++nd;
+                break;
+            }
+            fterm *f = &ft[slot[h] - 1];
+            if (f->t->len == t->len && memcmp(f->t->s, t->s, t->len) == 0) {
+                f->tf++;
+                break;
+            }
+            h = (h + 1) & (cap - 1);
         }
-        ft[nd].t = ptrs[i];
-        ft[nd].tf = 1;
-        nd++;
     }
     if (kind == KS_FIELD_BODY && nd > BODY_MAX_TERMS) {
         /* Static pruning: keep the body's most repeated terms, earliest first. */
         qsort(ft, nd, sizeof *ft, cmp_body);
         nd = BODY_MAX_TERMS;
-        qsort(ft, nd, sizeof *ft, cmp_fterm_bytes);
     }
+    qsort(ft, nd, sizeof *ft, cmp_fterm_bytes);
     ks_buf_byte(rec, kind);
     ks_buf_varint(rec, tt->n_tokens);
     ks_buf_varint(rec, nd);
@@ -551,7 +562,7 @@ static int add_field(ks_buf *rec, uint8_t kind, const ks_terms *tt, ks_strmap *s
     }
     ok = !rec->oom && !surf->oom;
 out:
-    free(ptrs);
+    free(slot);
     free(ft);
     return ok;
 }
@@ -679,6 +690,7 @@ ks_status ks_search_schema_create(sqlite3 *db, ks_error *err)
         sqlite3_exec(db,
                      "DROP TABLE IF EXISTS search_doc; DROP TABLE IF EXISTS search_term;"
                      "DROP TABLE IF EXISTS search_post; DROP TABLE IF EXISTS search_pending;"
+                     "DROP TABLE IF EXISTS search_model;"
                      "DROP TABLE IF EXISTS search_meta;",
                      NULL, NULL, &msg) != SQLITE_OK) {
         ks_status st = ks_error_set(err, KS_ERR_DB, "search index: dropping an index of an older layout: %s",
@@ -922,10 +934,9 @@ static uint32_t *sorted_ids(const ks_strmap *m)
     return ids;
 }
 
-static ks_status set_meta(sqlite3 *db, const char *key, sqlite3_value *v, double d, int64_t i, const void *blob,
-                          size_t blob_n, int kind, ks_error *err)
+static ks_status set_meta(sqlite3 *db, const char *key, double d, int64_t i, const void *blob, size_t blob_n,
+                          int kind, ks_error *err)
 {
-    (void)v;
     sqlite3_stmt *st = NULL;
     if (sqlite3_prepare_v2(db, "INSERT OR REPLACE INTO search_meta(key, value) VALUES(?1, ?2)", -1, &st, NULL) !=
         SQLITE_OK)
@@ -939,9 +950,19 @@ static ks_status set_meta(sqlite3 *db, const char *key, sqlite3_value *v, double
     return rc;
 }
 
-#define META_INT(db, k, v, err) set_meta(db, k, NULL, 0, v, NULL, 0, 0, err)
-#define META_REAL(db, k, v, err) set_meta(db, k, NULL, v, 0, NULL, 0, 1, err)
-#define META_BLOB(db, k, p, n, err) set_meta(db, k, NULL, 0, 0, p, n, 2, err)
+#define META_INT(db, k, v, err) set_meta(db, k, 0, v, NULL, 0, 0, err)
+#define META_REAL(db, k, v, err) set_meta(db, k, v, 0, NULL, 0, 1, err)
+#define META_BLOB(db, k, p, n, err) set_meta(db, k, 0, 0, p, n, 2, err)
+
+ks_status ks_search_meta_set_blob(sqlite3 *db, const char *key, const void *p, size_t n, ks_error *err)
+{
+    return META_BLOB(db, key, p, n, err);
+}
+
+ks_status ks_search_meta_set_int(sqlite3 *db, const char *key, int64_t v, ks_error *err)
+{
+    return META_INT(db, key, v, err);
+}
 
 /* Rebuilds search_term and the statistics from every search_doc record. */
 static ks_status rebuild_all(sqlite3 *db, ks_error *err)
@@ -1071,13 +1092,22 @@ static ks_status rebuild_all(sqlite3 *db, ks_error *err)
         ks_buf_varint(&vocab, b.word_df[order[i]]);
     }
     if (vocab.oom) goto nomem;
+    int64_t generation = ks_search_meta_int(db, "generation", 0) + 1;
     if ((rc = META_INT(db, "format", KS_SEARCH_FORMAT, err)) != KS_OK ||
+        (rc = META_INT(db, "generation", generation, err)) != KS_OK ||
         (rc = META_INT(db, "n_docs", (int64_t)b.n_docs, err)) != KS_OK ||
         (rc = META_REAL(db, "avgdl", avgdl, err)) != KS_OK ||
         (rc = META_INT(db, "max_rowid", max_rowid, err)) != KS_OK ||
         (rc = META_INT(db, "n_terms", (int64_t)b.terms.n, err)) != KS_OK ||
         (rc = META_BLOB(db, "vocab", vocab.p, vocab.n, err)) != KS_OK)
         goto out;
+    if ((rc = ks_search_model_train(db, err)) == KS_ERR_NOMEM) {
+        /* The classifier is a bonus: without memory for it, search goes on without. */
+        ks_log_warn("search", "%s; searching without the classifier", err ? err->msg : "out of memory");
+        sqlite3_exec(db, "DELETE FROM search_model; DELETE FROM search_meta WHERE key LIKE 'model_%'", NULL, NULL, NULL);
+        rc = KS_OK;
+    }
+    if (rc != KS_OK) goto out;
     if (sqlite3_exec(db, "DELETE FROM search_pending", NULL, NULL, NULL) != SQLITE_OK) {
         rc = db_error(db, err, "clearing the list of changed articles");
         goto out;

@@ -17,7 +17,7 @@
 
 /* Bumped whenever the stored index changes meaning; an index of another
  * format is rebuilt (ks_store_reindex) before it is used. */
-#define KS_SEARCH_FORMAT 3
+#define KS_SEARCH_FORMAT 4
 
 /* Field kinds inside a document record. */
 enum { KS_FIELD_TITLE = 0, KS_FIELD_QUESTION = 1, KS_FIELD_KEYWORD = 2, KS_FIELD_BODY = 3 };
@@ -94,6 +94,16 @@ extern const char ks_search_schema_sql[];
 /* Reads an integer/real from search_meta; def when missing. */
 int64_t ks_search_meta_int(sqlite3 *db, const char *key, int64_t def);
 double ks_search_meta_real(sqlite3 *db, const char *key, double def);
+
+ks_status ks_search_meta_set_blob(sqlite3 *db, const char *key, const void *p, size_t n, ks_error *err);
+ks_status ks_search_meta_set_int(sqlite3 *db, const char *key, int64_t v, ks_error *err);
+
+/* The on-device classifier (search_model.c): trained at the end of a
+ * rebuild from the content's own titles and alternative questions, each a
+ * labelled example of its article id. Writes search_model and the
+ * model_* keys of search_meta, or clears them when the content is too
+ * large or has too few examples for a model to help. */
+ks_status ks_search_model_train(sqlite3 *db, ks_error *err);
 
 /* Parsed document record (see search_index.c for the layout). The term
  * strings point into the record's bytes, which must outlive it. */

@@ -212,31 +212,37 @@ size_t ks_stem_en(const char *in, size_t len, char out[KS_STEM_MAX])
 }
 
 /* Function words: articles, pronouns, auxiliaries, prepositions and
- * conjunctions. Sorted, for the binary search below. */
-static const char *const stop_words[] = {
-    "a", "about", "above", "after", "again", "against", "all", "am", "an", "and", "any", "are",
-    "as", "at", "be", "because", "been", "before", "being", "below", "between", "both", "but",
-    "by", "can", "could", "did", "do", "does", "doing", "down", "during", "each", "few", "for",
-    "from", "further", "had", "has", "have", "having", "he", "her", "here", "hers", "herself",
-    "him", "himself", "his", "how", "i", "if", "im", "in", "into", "is", "it", "its", "itself",
-    "just", "me", "more", "most", "my", "myself", "no", "nor", "not", "of", "off", "on", "once",
-    "only", "or", "other", "our", "ours", "ourselves", "out", "over", "own", "same", "she",
-    "should", "so", "some", "such", "than", "that", "the", "their", "theirs", "them",
-    "themselves", "then", "there", "these", "they", "this", "those", "through", "to", "too",
-    "under", "until", "up", "very", "was", "we", "were", "what", "when", "where", "which",
-    "while", "who", "whom", "why", "will", "with", "would", "you", "your", "yours", "yourself",
-    "yourselves",
+ * conjunctions. Sorted, for the binary search below; lengths are kept so
+ * the search (run for every word indexed) never calls strlen. */
+#define W(s) {s, sizeof(s) - 1}
+static const struct {
+    const char *w;
+    size_t len;
+} stop_words[] = {
+    W("a"), W("about"), W("above"), W("after"), W("again"), W("against"), W("all"), W("am"), W("an"), W("and"),
+    W("any"), W("are"), W("as"), W("at"), W("be"), W("because"), W("been"), W("before"), W("being"), W("below"),
+    W("between"), W("both"), W("but"), W("by"), W("can"), W("could"), W("did"), W("do"), W("does"), W("doing"),
+    W("down"), W("during"), W("each"), W("few"), W("for"), W("from"), W("further"), W("had"), W("has"),
+    W("have"), W("having"), W("he"), W("her"), W("here"), W("hers"), W("herself"), W("him"), W("himself"),
+    W("his"), W("how"), W("i"), W("if"), W("im"), W("in"), W("into"), W("is"), W("it"), W("its"), W("itself"),
+    W("just"), W("me"), W("more"), W("most"), W("my"), W("myself"), W("no"), W("nor"), W("not"), W("of"),
+    W("off"), W("on"), W("once"), W("only"), W("or"), W("other"), W("our"), W("ours"), W("ourselves"), W("out"),
+    W("over"), W("own"), W("same"), W("she"), W("should"), W("so"), W("some"), W("such"), W("than"), W("that"),
+    W("the"), W("their"), W("theirs"), W("them"), W("themselves"), W("then"), W("there"), W("these"), W("they"),
+    W("this"), W("those"), W("through"), W("to"), W("too"), W("under"), W("until"), W("up"), W("very"), W("was"),
+    W("we"), W("were"), W("what"), W("when"), W("where"), W("which"), W("while"), W("who"), W("whom"), W("why"),
+    W("will"), W("with"), W("would"), W("you"), W("your"), W("yours"), W("yourself"), W("yourselves"),
 };
+#undef W
 
 int ks_stem_is_stop(const char *word_s, size_t len)
 {
+    if (len == 0 || len > 10 || word_s[0] < 'a' || word_s[0] > 'y') return 0;
     size_t lo = 0, hi = sizeof stop_words / sizeof stop_words[0];
     while (lo < hi) {
         size_t mid = (lo + hi) / 2;
-        const char *w = stop_words[mid];
-        size_t wl = strlen(w);
-        size_t k = wl < len ? wl : len;
-        int c = memcmp(w, word_s, k);
+        size_t wl = stop_words[mid].len;
+        int c = memcmp(stop_words[mid].w, word_s, wl < len ? wl : len);
         if (c == 0) c = wl < len ? -1 : (wl > len ? 1 : 0);
         if (c == 0) return 1;
         if (c < 0) lo = mid + 1;

@@ -37,6 +37,7 @@ typedef struct ks_osk_config {
     int enabled;   /* default 1: shown whenever a text field has focus */
     int dwell_ms;  /* gaze/hover press time, 300..1100, default 600 */
     int key_click; /* default 0: a soft click sound on each key press */
+    int dwell;     /* default 0: hovering dwell_ms over a key or button presses it (gaze) */
 } ks_osk_config;
 
 typedef struct ks_config_pin ks_config_pin; /* private: use ks_config_pin_*() */

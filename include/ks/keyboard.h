@@ -48,6 +48,10 @@ typedef struct ks_keyboard ks_keyboard;
 ks_status ks_keyboard_create(const char *layout_dir, ks_ime *ime, ks_text *text, ks_keyboard **out,
                              ks_error *err);
 void ks_keyboard_destroy(ks_keyboard *kb);
+/* Attaches an input method later (the app starts rime after its first
+ * frame); NULL detaches. Not owned; it must outlive the keyboard or be
+ * detached first. */
+void ks_keyboard_set_ime(ks_keyboard *kb, ks_ime *ime);
 
 /* Checks one layout file without a keyboard (for tools and the fuzzer):
  * json/len is the file's content, name is used in messages. */
@@ -80,6 +84,7 @@ SDL_Rect ks_keyboard_rect(const ks_keyboard *kb);
 /* The smallest key's width and height in px (>= 9 mm at the dpi). */
 void ks_keyboard_min_key_size(const ks_keyboard *kb, int *w, int *h);
 
+/* Hiding commits any composition first (INSERT events follow). */
 /* Showing and hiding slide over anim_ms (<= 250; default 200, or the
  * theme's keyboard_ms through ks_keyboard_set_anim_ms). */
 void ks_keyboard_show(ks_keyboard *kb, uint64_t now_ms);
@@ -133,6 +138,16 @@ int ks_keyboard_pad_parse(const char *name);
 void ks_keyboard_focus_clear(ks_keyboard *kb);
 /* Puts the focus ring on the keyboard (its first key) if it has none. */
 void ks_keyboard_focus_enter(ks_keyboard *kb);
+/* Puts the focus ring on target index (as ks_keyboard_target_get numbers
+ * them), e.g. the key nearest to where the gamepad focus came from; -1
+ * clears it. Returns 0, or -1 (nothing changed) when out of range. */
+int ks_keyboard_focus_set(ks_keyboard *kb, int index);
+
+/* The notes the candidate bar shows while rime deploys / when it failed,
+ * in the UI language; they replace the layouts' preparing_text and
+ * unavailable_text (NULL or "" = the layout's own). Copied. */
+ks_status ks_keyboard_set_notes(ks_keyboard *kb, const char *preparing, const char *unavailable,
+                                ks_error *err);
 
 /* Runs timers: long-press, backspace repeat, dwell, the ime becoming
  * ready. Call each loop iteration (cheap). */
@@ -178,6 +193,11 @@ void ks_keyboard_set_enter_search(ks_keyboard *kb, int search);
  * focus and dwell, returns to the first layout of the cycle, hides at
  * once. */
 void ks_keyboard_reset(ks_keyboard *kb);
+
+/* The dwell progress ring drawn on keys (a faint track and an arc from 12
+ * o'clock filling clockwise, in the theme's focus_ring colour), for the
+ * app's own dwell targets so both look the same. radius is the outer edge. */
+void ks_keyboard_draw_dwell_ring(ks_ui *ui, int cx, int cy, int radius, int thickness, float frac);
 
 /* Draws the panel (sliding per now_ms) through ui, in the theme's colours,
  * then the preview bubble or alternates popup on top. */

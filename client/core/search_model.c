@@ -1,0 +1,257 @@
+/*
+ * search_model.c - a small classifier trained on the device from the
+ * content itself: every title and alternative question is a labelled
+ * example of its article id (all locales of an id form one class). It is
+ * a multinomial logistic regression over the same terms the index uses,
+ * trained with AdaGrad at the end of each index rebuild, so it learns which
+ * words tell one article from its neighbours ("change" tells "credit limit
+ * change" from "credit limit") where BM25 only knows how rare a word is.
+ * Queries combine its probabilities with the BM25F score (search.c).
+ *
+ * Nothing is downloaded and nothing but the content is learnt from. It
+ * must stay cheap: it trains only when the content is small enough for the
+ * work to stay well under a second, and only when articles have enough
+ * questions to learn from; otherwise the model is cleared and search works
+ * without it.
+ *
+ * Stored: search_model(feature, w) with, per term, (class, int8 weight)
+ * pairs above a small threshold; search_meta model_classes (the ids, in
+ * class order), model_bias (float per class), model_scale (weight unit).
+ */
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "ks/log.h"
+#include "search_util.h"
+
+#define MODEL_EPOCHS 15
+#define MODEL_LR 1.0
+#define MODEL_L2 1e-5
+#define MODEL_MIN_EXAMPLES_PER_CLASS 3.0 /* on average: fewer, and the model mostly memorises titles */
+#define MODEL_MAX_CELLS (4u * 1024u * 1024u) /* features x classes kept in memory while training */
+#define MODEL_MAX_WORK 400000000.0        /* epochs x examples x features x classes */
+#define MODEL_KEEP 0.02                   /* weights below this share of the largest are dropped */
+
+typedef struct trainset {
+    ks_strmap classes;  /* article id -> class */
+    ks_strmap feats;    /* term -> feature */
+    uint32_t *ex_class;
+    size_t *ex_first;   /* n_ex + 1 offsets into ex_feat */
+    uint32_t *ex_feat;
+    size_t n_ex, ex_cap, n_feat_refs, feat_cap;
+} trainset;
+
+static void trainset_free(trainset *t)
+{
+    ks_strmap_free(&t->classes);
+    ks_strmap_free(&t->feats);
+    free(t->ex_class);
+    free(t->ex_first);
+    free(t->ex_feat);
+    memset(t, 0, sizeof *t);
+}
+
+static int add_example(trainset *t, uint32_t cls, const ks_doc_field *fd)
+{
+    if (fd->n_terms == 0) return 1;
+    if (t->n_ex + 1 >= t->ex_cap) {
+        size_t ncap = t->ex_cap ? t->ex_cap * 2 : 1024;
+        uint32_t *c = realloc(t->ex_class, ncap * sizeof *c);
+        if (!c) return 0;
+        t->ex_class = c;
+        size_t *f = realloc(t->ex_first, (ncap + 1) * sizeof *f);
+        if (!f) return 0;
+        t->ex_first = f;
+        t->ex_cap = ncap;
+    }
+    if (t->n_feat_refs + fd->n_terms > t->feat_cap) {
+        size_t ncap = t->feat_cap ? t->feat_cap : 8192;
+        while (ncap < t->n_feat_refs + fd->n_terms) ncap *= 2;
+        uint32_t *f = realloc(t->ex_feat, ncap * sizeof *f);
+        if (!f) return 0;
+        t->ex_feat = f;
+        t->feat_cap = ncap;
+    }
+    t->ex_class[t->n_ex] = cls;
+    t->ex_first[t->n_ex] = t->n_feat_refs;
+    for (size_t i = 0; i < fd->n_terms; i++) {
+        uint32_t id = ks_strmap_get(&t->feats, fd->terms[i].s, fd->terms[i].len, 1);
+        if (id == UINT32_MAX) return 0;
+        t->ex_feat[t->n_feat_refs++] = id;
+    }
+    t->n_ex++;
+    t->ex_first[t->n_ex] = t->n_feat_refs;
+    return 1;
+}
+
+static ks_status clear_model(sqlite3 *db, ks_error *err)
+{
+    if (sqlite3_exec(db, "DELETE FROM search_model; DELETE FROM search_meta WHERE key LIKE 'model_%'", NULL, NULL,
+                     NULL) != SQLITE_OK)
+        return ks_error_set(err, KS_ERR_DB, "search index: clearing the classifier: %s", sqlite3_errmsg(db));
+    return KS_OK;
+}
+
+/* A small deterministic generator for the example order. */
+static uint64_t next_rand(uint64_t *s)
+{
+    *s ^= *s << 13;
+    *s ^= *s >> 7;
+    *s ^= *s << 17;
+    return *s;
+}
+
+ks_status ks_search_model_train(sqlite3 *db, ks_error *err)
+{
+    ks_status rc = KS_OK;
+    trainset t = {0};
+    sqlite3_stmt *sel = NULL, *ins = NULL;
+    float *w = NULL, *g = NULL, *bias = NULL, *gb = NULL;
+    double *z = NULL;
+    size_t *order = NULL;
+    ks_buf row = {0}, ids = {0};
+
+    if ((rc = clear_model(db, err)) != KS_OK) return rc;
+    if (sqlite3_prepare_v2(db, "SELECT aid, data FROM search_doc", -1, &sel, NULL) != SQLITE_OK) {
+        rc = ks_error_set(err, KS_ERR_DB, "search index: reading examples: %s", sqlite3_errmsg(db));
+        goto out;
+    }
+    while (sqlite3_step(sel) == SQLITE_ROW) {
+        const char *aid = (const char *)sqlite3_column_text(sel, 0);
+        if (!aid) continue;
+        uint32_t cls = ks_strmap_get(&t.classes, aid, strlen(aid), 1);
+        ks_doc d;
+        if (cls == UINT32_MAX) goto nomem;
+        if (ks_doc_parse(sqlite3_column_blob(sel, 1), (size_t)sqlite3_column_bytes(sel, 1), &d, NULL) != KS_OK)
+            continue; /* a damaged record only loses its examples */
+        int ok = 1;
+        for (size_t f = 0; f < d.n_fields && ok; f++)
+            if (d.fields[f].kind == KS_FIELD_TITLE || d.fields[f].kind == KS_FIELD_QUESTION)
+                ok = add_example(&t, cls, &d.fields[f]);
+        ks_doc_free(&d);
+        if (!ok) goto nomem;
+    }
+    sqlite3_finalize(sel);
+    sel = NULL;
+    size_t nc = t.classes.n, nf = t.feats.n, ne = t.n_ex;
+    double work = (double)MODEL_EPOCHS * (double)t.n_feat_refs * (double)nc;
+    if (nc < 2 || (double)ne < MODEL_MIN_EXAMPLES_PER_CLASS * (double)nc || (double)nf * (double)nc > MODEL_MAX_CELLS ||
+        work > MODEL_MAX_WORK) {
+        ks_log_debug("search", "no classifier: %zu classes, %zu examples, %zu features", nc, ne, nf);
+        goto out;
+    }
+    w = calloc(nf * nc, sizeof *w);
+    g = malloc(nf * nc * sizeof *g);
+    bias = calloc(nc, sizeof *bias);
+    gb = malloc(nc * sizeof *gb);
+    z = malloc(nc * sizeof *z);
+    order = malloc(ne * sizeof *order);
+    if (!w || !g || !bias || !gb || !z || !order) goto nomem;
+    for (size_t i = 0; i < nf * nc; i++) g[i] = 1e-8f;
+    for (size_t i = 0; i < nc; i++) gb[i] = 1e-8f;
+    for (size_t i = 0; i < ne; i++) order[i] = i;
+    uint64_t seed = 0x2545F4914F6CDD1Dull;
+    for (int ep = 0; ep < MODEL_EPOCHS; ep++) {
+        for (size_t i = ne; i > 1; i--) {
+            size_t j = (size_t)(next_rand(&seed) % i);
+            size_t tmp = order[i - 1];
+            order[i - 1] = order[j];
+            order[j] = tmp;
+        }
+        for (size_t k = 0; k < ne; k++) {
+            size_t e = order[k];
+            size_t first = t.ex_first[e], n = t.ex_first[e + 1] - first;
+            double x = 1.0 / sqrt((double)n); /* binary features, unit length */
+            double mx = -1e300;
+            for (size_t c = 0; c < nc; c++) z[c] = bias[c];
+            for (size_t f = first; f < first + n; f++) {
+                const float *wf = w + (size_t)t.ex_feat[f] * nc;
+                for (size_t c = 0; c < nc; c++) z[c] += wf[c] * x;
+            }
+            for (size_t c = 0; c < nc; c++)
+                if (z[c] > mx) mx = z[c];
+            double sum = 0;
+            for (size_t c = 0; c < nc; c++) sum += (z[c] = exp(z[c] - mx));
+            for (size_t c = 0; c < nc; c++) z[c] = z[c] / sum - (c == t.ex_class[e] ? 1.0 : 0.0);
+            for (size_t f = first; f < first + n; f++) {
+                float *wf = w + (size_t)t.ex_feat[f] * nc, *gf = g + (size_t)t.ex_feat[f] * nc;
+                for (size_t c = 0; c < nc; c++) {
+                    double d = z[c] * x + MODEL_L2 * wf[c];
+                    gf[c] += (float)(d * d);
+                    wf[c] -= (float)(MODEL_LR * d / sqrt(gf[c]));
+                }
+            }
+            for (size_t c = 0; c < nc; c++) {
+                gb[c] += (float)(z[c] * z[c]);
+                bias[c] -= (float)(MODEL_LR * z[c] / sqrt(gb[c]));
+            }
+        }
+    }
+    /* Store: per feature the (class, weight) pairs worth keeping. */
+    float wmax = 0;
+    for (size_t i = 0; i < nf * nc; i++)
+        if (fabsf(w[i]) > wmax) wmax = fabsf(w[i]);
+    if (wmax <= 0) goto out;
+    double scale = wmax / 127.0;
+    if (sqlite3_prepare_v2(db, "INSERT INTO search_model(feature, w) VALUES(?1, ?2)", -1, &ins, NULL) != SQLITE_OK) {
+        rc = ks_error_set(err, KS_ERR_DB, "search index: writing the classifier: %s", sqlite3_errmsg(db));
+        goto out;
+    }
+    size_t kept = 0;
+    for (uint32_t f = 0; f < nf; f++) {
+        row.n = 0;
+        uint32_t prev = 0;
+        for (size_t c = 0; c < nc; c++) {
+            float v = w[(size_t)f * nc + c];
+            if (fabsf(v) < MODEL_KEEP * wmax) continue;
+            long q = lround(v / scale);
+            if (q == 0) continue;
+            ks_buf_varint(&row, c - prev); /* class delta */
+            ks_buf_byte(&row, (uint8_t)(int8_t)(q > 127 ? 127 : (q < -127 ? -127 : q)));
+            prev = (uint32_t)c;
+            kept++;
+        }
+        if (row.oom) goto nomem;
+        if (!row.n) continue;
+        size_t len;
+        const char *s = ks_strmap_str(&t.feats, f, &len);
+        sqlite3_bind_blob(ins, 1, s, (int)len, SQLITE_STATIC);
+        sqlite3_bind_blob(ins, 2, row.p, (int)row.n, SQLITE_STATIC);
+        if (sqlite3_step(ins) != SQLITE_DONE) {
+            rc = ks_error_set(err, KS_ERR_DB, "search index: writing the classifier: %s", sqlite3_errmsg(db));
+            goto out;
+        }
+        sqlite3_reset(ins);
+    }
+    ks_buf_varint(&ids, nc);
+    for (uint32_t c = 0; c < nc; c++) {
+        size_t len;
+        const char *s = ks_strmap_str(&t.classes, c, &len);
+        ks_buf_byte(&ids, (uint8_t)len);
+        ks_buf_put(&ids, s, len);
+    }
+    if (ids.oom) goto nomem;
+    if ((rc = ks_search_meta_set_blob(db, "model_classes", ids.p, ids.n, err)) != KS_OK ||
+        (rc = ks_search_meta_set_blob(db, "model_bias", bias, nc * sizeof *bias, err)) != KS_OK ||
+        (rc = ks_search_meta_set_int(db, "model_scale_ppm", (int64_t)llround(scale * 1e6), err)) != KS_OK)
+        goto out;
+    ks_log_debug("search", "classifier: %zu classes, %zu examples, %zu features, %zu weights kept", nc, ne, nf,
+                 kept);
+    goto out;
+nomem:
+    rc = ks_error_set(err, KS_ERR_NOMEM, "search index: out of memory training the classifier");
+out:
+    sqlite3_finalize(sel);
+    sqlite3_finalize(ins);
+    free(w);
+    free(g);
+    free(bias);
+    free(gb);
+    free(z);
+    free(order);
+    ks_buf_free(&row);
+    ks_buf_free(&ids);
+    trainset_free(&t);
+    return rc;
+}
