@@ -477,6 +477,8 @@ static void handle_event(app *a, const SDL_Event *ev)
         if (reload || (sync & SYNCVIEW_CONTENT)) {
             nav_reload_all(a);
             ks_ui_invalidate_all(a->ui);
+        } else if (sync & SYNCVIEW_CHROME) {
+            ks_ui_invalidate(a->ui, (SDL_Rect){0, 0, a->w, a->bar_h});
         }
         return;
     }

@@ -166,6 +166,12 @@ int app_high_contrast(app *a);
 int app_large_text(app *a);
 /* Height covered at the bottom by an on-screen keyboard (0 = none). */
 void app_set_bottom_inset(app *a, int px);
+
+/* The content sync worker's state as last reported ("starting" before its
+ * first pass, then "idle", "checking", "downloading", "applying",
+ * "offline", "error"), or "off" when the config enables no sync; *reason
+ * (may be NULL) says why for offline/error. */
+const char *app_sync_state(app *a, const char **reason);
 /* The visitor touched (or pressed A on) the top screen's text field:
  * the on-screen keyboard slides in for it (when enabled). */
 void app_keyboard_show(app *a);

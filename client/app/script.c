@@ -298,6 +298,26 @@ static int step_stats_reset(run_ctx *c, const step *st, char *msg, size_t cap)
     return 0;
 }
 
+/* Waits in real time (the sync worker runs on real time) until the worker
+ * reports STATE, keeping the app's events and frames going. */
+static int step_sync_wait(run_ctx *c, const step *st, char *msg, size_t cap)
+{
+    uint64_t end = ks_clock_real_us() + (uint64_t)st->n[0] * 1000u;
+    for (;;) {
+        app_pump(c->a);
+        app_frame(c->a);
+        const char *reason = "";
+        const char *now = app_sync_state(c->a, &reason);
+        if (strcmp(now, st->s) == 0) return 0;
+        if (ks_clock_real_us() >= end) {
+            snprintf(msg, cap, "sync-wait: the sync worker is '%s'%s%s, not '%s', after %ld ms", now,
+                     reason[0] ? ": " : "", reason, st->s, st->n[0]);
+            return -1;
+        }
+        ks_clock_sleep_ms(20);
+    }
+}
+
 /* ---- on-screen keyboard, gamepad, dwell ---------------------------------- */
 
 #define OSK_SETTLE_MS 300u   /* the keyboard's slide (<= 250 ms) is over */
@@ -624,6 +644,7 @@ static const step_def step_table[] = {
     {"expect-no-text", "s", step_expect_no_text, "expect-no-text \"TEXT\""},
     {"drag", "nnnnn", step_drag, "drag X1 Y1 X2 Y2 MS"},
     {"stats-reset", "", step_stats_reset, "stats-reset"},
+    {"sync-wait", "wn", step_sync_wait, "sync-wait STATE MS (idle, offline, error, ...; real time)"},
     /* the on-screen keyboard, gamepad and dwell (contract, issue 5) */
     {"osk-layout", "w", step_osk_layout, "osk-layout NAME (en, symbols, numeric, phone, pinyin, zhuyin, cangjie)"},
     {"osk-type", "s", step_osk_type, "osk-type \"KEYS\""},

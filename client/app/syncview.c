@@ -158,3 +158,12 @@ const char *syncview_describe(app *a, char *buf, size_t cap)
     snprintf(buf, cap, "%s · %s · %s", part[0], part[1], part[2]);
     return buf;
 }
+
+const char *app_sync_state(app *a, const char **reason)
+{
+    if (reason) *reason = a->sync ? a->sync_status.reason : "";
+    if (!a->sync) return "off";
+    /* Before its first pass the worker says "idle": that is not news. */
+    if (a->sync_status.passes == 0 && a->sync_status.state == KS_SYNC_IDLE) return "starting";
+    return ks_sync_state_name(a->sync_status.state);
+}
