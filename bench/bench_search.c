@@ -47,37 +47,80 @@ static uint64_t rnd(void)
     rng ^= rng << 17;
     return rng;
 }
-static double rndf(void) { return (double)(rnd() >> 11) / (double)(1ull << 53); }
-static size_t rndn(size_t n) { return (size_t)(rnd() % n); }
+static double rndf(void)
+{
+    return (double)(rnd() >> 11) / (double)(1ull << 53);
+}
+static size_t rndn(size_t n)
+{
+    return (size_t)(rnd() % n);
+}
 
 static const char *const en_domain[] = {
-    "wallet", "send", "receive", "network", "fee", "fees", "phone", "lost", "recovery", "phrase", "seed",
-    "words", "backup", "restore", "booth", "headset", "goggles", "strap", "lens", "fit", "hygiene", "cover",
-    "dizzy", "motion", "sickness", "break", "account", "verify", "verification", "identity", "document",
-    "passport", "selfie", "refund", "cancel", "order", "payment", "card", "bank", "transfer", "pending",
-    "stuck", "confirm", "confirmation", "transaction", "hash", "address", "copy", "paste", "scan", "code",
-    "token", "coin", "balance", "history", "export", "statement", "item", "items", "avatar", "skin",
-    "collectible", "marketplace", "listing", "sell", "buy", "price", "offer", "auction", "royalty", "gas",
-    "limit", "speed", "slow", "fast", "replace", "bump", "wrong", "chain", "bridge", "swap", "exchange",
-    "rate", "kiosk", "screen", "touch", "keyboard", "language", "chinese", "english", "font", "larger",
-    "text", "voice", "audio", "captions", "video", "help", "human", "agent", "staff", "desk", "ticket",
-    "queue", "wait", "call", "chat", "email", "support", "scam", "phishing", "fake", "message", "link",
-    "password", "pin", "lock", "unlock", "biometric", "fingerprint", "face", "device", "new", "old",
-    "update", "version", "app", "install", "download", "open", "close", "error", "failed", "problem",
-    "issue", "working", "crash", "restart", "settings", "privacy", "data", "delete", "remove", "share",
-    "never", "safe", "safety", "security", "protect", "two", "factor", "authentication", "sms", "reset",
-    "change", "name", "profile", "photo", "event", "tickets", "entry", "room", "world", "virtual",
-    "space", "map", "friend", "invite", "gift", "reward", "points", "loyalty", "membership", "plan",
-    "subscription", "monthly", "annual", "charge", "charged", "twice", "receipt", "invoice", "tax",
-    "country", "region", "available", "limit", "daily", "maximum", "minimum", "amount", "small", "large",
+    "wallet",       "send",        "receive",      "network",
+    "fee",          "fees",        "phone",        "lost",
+    "recovery",     "phrase",      "seed",         "words",
+    "backup",       "restore",     "booth",        "headset",
+    "goggles",      "strap",       "lens",         "fit",
+    "hygiene",      "cover",       "dizzy",        "motion",
+    "sickness",     "break",       "account",      "verify",
+    "verification", "identity",    "document",     "passport",
+    "selfie",       "refund",      "cancel",       "order",
+    "payment",      "card",        "bank",         "transfer",
+    "pending",      "stuck",       "confirm",      "confirmation",
+    "transaction",  "hash",        "address",      "copy",
+    "paste",        "scan",        "code",         "token",
+    "coin",         "balance",     "history",      "export",
+    "statement",    "item",        "items",        "avatar",
+    "skin",         "collectible", "marketplace",  "listing",
+    "sell",         "buy",         "price",        "offer",
+    "auction",      "royalty",     "gas",          "limit",
+    "speed",        "slow",        "fast",         "replace",
+    "bump",         "wrong",       "chain",        "bridge",
+    "swap",         "exchange",    "rate",         "kiosk",
+    "screen",       "touch",       "keyboard",     "language",
+    "chinese",      "english",     "font",         "larger",
+    "text",         "voice",       "audio",        "captions",
+    "video",        "help",        "human",        "agent",
+    "staff",        "desk",        "ticket",       "queue",
+    "wait",         "call",        "chat",         "email",
+    "support",      "scam",        "phishing",     "fake",
+    "message",      "link",        "password",     "pin",
+    "lock",         "unlock",      "biometric",    "fingerprint",
+    "face",         "device",      "new",          "old",
+    "update",       "version",     "app",          "install",
+    "download",     "open",        "close",        "error",
+    "failed",       "problem",     "issue",        "working",
+    "crash",        "restart",     "settings",     "privacy",
+    "data",         "delete",      "remove",       "share",
+    "never",        "safe",        "safety",       "security",
+    "protect",      "two",         "factor",       "authentication",
+    "sms",          "reset",       "change",       "name",
+    "profile",      "photo",       "event",        "tickets",
+    "entry",        "room",        "world",        "virtual",
+    "space",        "map",         "friend",       "invite",
+    "gift",         "reward",      "points",       "loyalty",
+    "membership",   "plan",        "subscription", "monthly",
+    "annual",       "charge",      "charged",      "twice",
+    "receipt",      "invoice",     "tax",          "country",
+    "region",       "available",   "limit",        "daily",
+    "maximum",      "minimum",     "amount",       "small",
+    "large",
 };
 static const char *const en_func[] = {
-    "the", "a", "to", "my", "your", "is", "can", "how", "why", "when", "what", "do", "i", "it", "not",
-    "of", "and", "in", "for", "on", "with", "from", "after", "before", "this", "that", "be", "if", "are",
-    "was", "will", "does", "should", "where", "which", "me", "we", "you", "at", "by", "or", "an",
+    "the",   "a",      "to",   "my",   "your", "is",  "can", "how", "why",  "when", "what",
+    "do",    "i",      "it",   "not",  "of",   "and", "in",  "for", "on",   "with", "from",
+    "after", "before", "this", "that", "be",   "if",  "are", "was", "will", "does", "should",
+    "where", "which",  "me",   "we",   "you",  "at",  "by",  "or",  "an",
 };
-static const char *const en_starts[] = {"how do i", "why is my", "what happens if", "can i", "where can i",
-                                        "how long does it take to", "what should i do if", "is it safe to"};
+static const char *const en_starts[] = {"how do i",
+                                        "why is my",
+                                        "what happens if",
+                                        "can i",
+                                        "where can i",
+                                        "how long does it take to",
+                                        "what should i do if",
+                                        "is it safe to"};
 
 /* Common Simplified characters, for the long tail of made-up words. */
 static const char zh_pool[] =
@@ -88,20 +131,23 @@ static const char zh_pool[] =
     "语言文字声音视频帮助人工客服排队等待电话消息链接锁定解锁指纹设备更新版本应用安装下载打开关闭失败问题"
     "重启设置隐私数据删除分享永远保护短信重置修改名称资料照片活动门票房间世界虚拟空间地图朋友邀请礼物奖励";
 static const char *const zh_domain[] = {
-    "钱包", "发送", "接收", "网络", "手续费", "手机", "丢失", "助记词", "备份", "恢复", "体验舱", "头显",
-    "眼镜", "绑带", "镜片", "佩戴", "卫生", "头晕", "晕动", "休息", "账户", "验证", "身份", "证件", "护照",
-    "自拍", "退款", "取消", "订单", "支付", "银行卡", "转账", "等待", "卡住", "确认", "交易", "哈希", "地址",
-    "复制", "粘贴", "扫码", "代币", "余额", "记录", "导出", "账单", "物品", "虚拟", "藏品", "市场", "出售",
-    "购买", "价格", "拍卖", "版税", "燃料费", "速度", "加速", "错误", "公链", "跨链", "兑换", "汇率", "屏幕",
-    "触摸", "键盘", "语言", "中文", "英文", "字体", "放大", "语音", "字幕", "视频", "帮助", "人工", "客服",
-    "工作人员", "服务台", "排队", "电话", "聊天", "邮件", "诈骗", "钓鱼", "假冒", "短信", "链接", "密码",
-    "锁定", "解锁", "指纹", "人脸", "设备", "更新", "版本", "应用", "安装", "下载", "打开", "关闭", "失败",
-    "问题", "重启", "设置", "隐私", "数据", "删除", "分享", "安全", "保护", "双重", "认证", "重置", "修改",
-    "名字", "头像", "活动", "门票", "入场", "房间", "世界", "空间", "地图", "朋友", "邀请", "礼物", "奖励",
-    "积分", "会员", "订阅", "每月", "扣费", "两次", "收据", "发票", "国家", "地区", "限额", "每日", "金额",
+    "钱包",     "发送",   "接收", "网络", "手续费", "手机", "丢失", "助记词", "备份",   "恢复", "体验舱",
+    "头显",     "眼镜",   "绑带", "镜片", "佩戴",   "卫生", "头晕", "晕动",   "休息",   "账户", "验证",
+    "身份",     "证件",   "护照", "自拍", "退款",   "取消", "订单", "支付",   "银行卡", "转账", "等待",
+    "卡住",     "确认",   "交易", "哈希", "地址",   "复制", "粘贴", "扫码",   "代币",   "余额", "记录",
+    "导出",     "账单",   "物品", "虚拟", "藏品",   "市场", "出售", "购买",   "价格",   "拍卖", "版税",
+    "燃料费",   "速度",   "加速", "错误", "公链",   "跨链", "兑换", "汇率",   "屏幕",   "触摸", "键盘",
+    "语言",     "中文",   "英文", "字体", "放大",   "语音", "字幕", "视频",   "帮助",   "人工", "客服",
+    "工作人员", "服务台", "排队", "电话", "聊天",   "邮件", "诈骗", "钓鱼",   "假冒",   "短信", "链接",
+    "密码",     "锁定",   "解锁", "指纹", "人脸",   "设备", "更新", "版本",   "应用",   "安装", "下载",
+    "打开",     "关闭",   "失败", "问题", "重启",   "设置", "隐私", "数据",   "删除",   "分享", "安全",
+    "保护",     "双重",   "认证", "重置", "修改",   "名字", "头像", "活动",   "门票",   "入场", "房间",
+    "世界",     "空间",   "地图", "朋友", "邀请",   "礼物", "奖励", "积分",   "会员",   "订阅", "每月",
+    "扣费",     "两次",   "收据", "发票", "国家",   "地区", "限额", "每日",   "金额",
 };
-static const char *const zh_func[] = {"的", "了", "吗", "我", "你", "怎么", "什么", "为什么", "如何", "可以",
-                                      "是", "在", "不", "有", "能", "要", "还", "就", "没有", "一直", "请问"};
+static const char *const zh_func[] = {"的",     "了",   "吗",   "我", "你",   "怎么", "什么",
+                                      "为什么", "如何", "可以", "是", "在",   "不",   "有",
+                                      "能",     "要",   "还",   "就", "没有", "一直", "请问"};
 
 typedef struct vocab {
     char **w;
@@ -113,7 +159,8 @@ static void zipf_cdf(vocab *v, double s)
 {
     v->cdf = malloc(v->n * sizeof *v->cdf);
     double sum = 0;
-    for (size_t i = 0; i < v->n; i++) sum += 1.0 / pow((double)(i + 1), s);
+    for (size_t i = 0; i < v->n; i++)
+        sum += 1.0 / pow((double)(i + 1), s);
     double acc = 0;
     for (size_t i = 0; i < v->n; i++) {
         acc += 1.0 / pow((double)(i + 1), s) / sum;
@@ -127,21 +174,25 @@ static const char *zipf_pick(const vocab *v)
     size_t lo = 0, hi = v->n - 1;
     while (lo < hi) {
         size_t mid = (lo + hi) / 2;
-        if (v->cdf[mid] < x) lo = mid + 1;
-        else hi = mid;
+        if (v->cdf[mid] < x)
+            lo = mid + 1;
+        else
+            hi = mid;
     }
     return v->w[lo];
 }
 
 static vocab make_en_vocab(size_t tail)
 {
-    static const char *const on[] = {"b", "c", "d", "f", "g", "l", "m", "n", "p", "r", "s", "t", "v", "tr", "st", "pl", "gr", "ch", "sh", "br"};
+    static const char *const on[] = {"b", "c", "d", "f",  "g",  "l",  "m",  "n",  "p",  "r",
+                                     "s", "t", "v", "tr", "st", "pl", "gr", "ch", "sh", "br"};
     static const char *const nu[] = {"a", "e", "i", "o", "u", "ai", "ea", "ou", "io"};
     static const char *const co[] = {"", "n", "r", "s", "t", "l", "m", "nd", "st", "ck", "ng", "x"};
     static const char *const suf[] = {"", "", "", "s", "ed", "ing", "er", "ion", "ly", "ment"};
     size_t nd = sizeof en_domain / sizeof en_domain[0];
     vocab v = {malloc((nd + tail) * sizeof(char *)), 0, NULL};
-    for (size_t i = 0; i < nd; i++) v.w[v.n++] = strdup(en_domain[i]);
+    for (size_t i = 0; i < nd; i++)
+        v.w[v.n++] = strdup(en_domain[i]);
     for (size_t i = 0; i < tail; i++) {
         char buf[64] = "";
         int syl = 2 + (int)rndn(3);
@@ -170,7 +221,8 @@ static vocab make_zh_vocab(size_t tail)
     size_t nd = sizeof zh_domain / sizeof zh_domain[0];
     size_t nchars = (sizeof zh_pool - 1) / 3;
     vocab v = {malloc((nd + tail) * sizeof(char *)), 0, NULL};
-    for (size_t i = 0; i < nd; i++) v.w[v.n++] = strdup(zh_domain[i]);
+    for (size_t i = 0; i < nd; i++)
+        v.w[v.n++] = strdup(zh_domain[i]);
     for (size_t i = 0; i < tail; i++) {
         char a[4], b[4], buf[16];
         pool_char(rndn(nchars), a);
@@ -217,7 +269,8 @@ static char *zh_sentence(const vocab *v, size_t chars, int question)
 {
     sbuf b = {0};
     sb_add(&b, "");
-    while (b.n / 3 < chars) sb_add(&b, rndf() < 0.3 ? zh_func[rndn(sizeof zh_func / sizeof zh_func[0])] : zipf_pick(v));
+    while (b.n / 3 < chars)
+        sb_add(&b, rndf() < 0.3 ? zh_func[rndn(sizeof zh_func / sizeof zh_func[0])] : zipf_pick(v));
     sb_add(&b, question ? "？" : "。");
     return b.p;
 }
@@ -237,8 +290,10 @@ static void gen_article(ks_faq_article *a, size_t i, const vocab *en, const voca
     sb_add(&body, "");
     if (chinese) {
         a->title = zh_sentence(zh, 6 + rndn(10), 1);
-        for (size_t q = 0; q < a->n_questions; q++) a->questions[q] = zh_sentence(zh, 6 + rndn(10), 1);
-        for (size_t k = 0; k < a->n_keywords; k++) a->keywords[k] = strdup(zipf_pick(zh));
+        for (size_t q = 0; q < a->n_questions; q++)
+            a->questions[q] = zh_sentence(zh, 6 + rndn(10), 1);
+        for (size_t k = 0; k < a->n_keywords; k++)
+            a->keywords[k] = strdup(zipf_pick(zh));
         size_t target = 150 + rndn(350);
         while (body.n / 3 < target) {
             char *s = zh_sentence(zh, 12 + rndn(20), 0);
@@ -249,7 +304,8 @@ static void gen_article(ks_faq_article *a, size_t i, const vocab *en, const voca
         a->title = en_sentence(en, 3 + rndn(4), en_starts[rndn(sizeof en_starts / sizeof en_starts[0])], 1);
         for (size_t q = 0; q < a->n_questions; q++)
             a->questions[q] = en_sentence(en, 4 + rndn(6), rndf() < 0.5 ? en_starts[rndn(8)] : NULL, 1);
-        for (size_t k = 0; k < a->n_keywords; k++) a->keywords[k] = strdup(zipf_pick(en));
+        for (size_t k = 0; k < a->n_keywords; k++)
+            a->keywords[k] = strdup(zipf_pick(en));
         size_t target = 100 + rndn(150), words = 0;
         while (words < target) {
             size_t n = 8 + rndn(12);
@@ -267,7 +323,8 @@ static void gen_article(ks_faq_article *a, size_t i, const vocab *en, const voca
 
 static void free_vocab(vocab *v)
 {
-    for (size_t i = 0; i < v->n; i++) free(v->w[i]);
+    for (size_t i = 0; i < v->n; i++)
+        free(v->w[i]);
     free(v->w);
     free(v->cdf);
 }
@@ -324,10 +381,11 @@ static void run_set(ks_search *s, const qset *qs)
     qsort(us, qs->n, sizeof *us, cmp_u64);
     qsort(cpu, qs->n, sizeof *cpu, cmp_u64);
     size_t p99 = (size_t)((double)qs->n * 0.99);
-    printf("  %-26s p50 %5llu us  p99 %5llu us  max %6llu us | cpu p50 %5llu us  p99 %5llu us  (%.0f%% with results)\n",
+    printf("  %-26s p50 %5llu us  p99 %5llu us  max %6llu us | cpu p50 %5llu us  p99 %5llu us  (%.0f%% with "
+           "results)\n",
            qs->label, (unsigned long long)us[qs->n / 2], (unsigned long long)us[p99],
-           (unsigned long long)us[qs->n - 1], (unsigned long long)cpu[qs->n / 2], (unsigned long long)cpu[p99],
-           100.0 * (double)hits / (double)qs->n);
+           (unsigned long long)us[qs->n - 1], (unsigned long long)cpu[qs->n / 2],
+           (unsigned long long)cpu[p99], 100.0 * (double)hits / (double)qs->n);
     free(us);
     free(cpu);
 }
@@ -425,10 +483,14 @@ int main(int argc, char **argv)
     int keep = 0;
     const char *faq_out = NULL;
     for (int i = 1; i < argc; i++) {
-        if (strcmp(argv[i], "--articles") == 0 && i + 1 < argc) n_articles = strtoul(argv[++i], NULL, 10);
-        else if (strcmp(argv[i], "--queries") == 0 && i + 1 < argc) n_queries = strtoul(argv[++i], NULL, 10);
-        else if (strcmp(argv[i], "--keep") == 0) keep = 1;
-        else if (strcmp(argv[i], "--faq-out") == 0 && i + 1 < argc) faq_out = argv[++i];
+        if (strcmp(argv[i], "--articles") == 0 && i + 1 < argc)
+            n_articles = strtoul(argv[++i], NULL, 10);
+        else if (strcmp(argv[i], "--queries") == 0 && i + 1 < argc)
+            n_queries = strtoul(argv[++i], NULL, 10);
+        else if (strcmp(argv[i], "--keep") == 0)
+            keep = 1;
+        else if (strcmp(argv[i], "--faq-out") == 0 && i + 1 < argc)
+            faq_out = argv[++i];
         else {
             fprintf(stderr, "usage: bench_search [--articles N] [--queries Q] [--keep] [--faq-out FILE]\n");
             return 2;
@@ -451,7 +513,8 @@ int main(int argc, char **argv)
     ks_faq faq = {0};
     faq.articles = calloc(n_articles, sizeof *faq.articles);
     faq.n_articles = n_articles;
-    for (size_t i = 0; i < n_articles; i++) gen_article(&faq.articles[i], i, &en, &zh);
+    for (size_t i = 0; i < n_articles; i++)
+        gen_article(&faq.articles[i], i, &en, &zh);
     printf("  generate                   %.2f s\n", now_s() - t0);
 
     if (faq_out) {
@@ -465,10 +528,12 @@ int main(int argc, char **argv)
                 cJSON_AddStringToObject(o, "locale", a->locale);
                 cJSON_AddStringToObject(o, "title", a->title);
                 cJSON_AddStringToObject(o, "body", a->body);
-                cJSON_AddItemToObject(o, "questions",
-                                      cJSON_CreateStringArray((const char *const *)a->questions, (int)a->n_questions));
-                cJSON_AddItemToObject(o, "keywords",
-                                      cJSON_CreateStringArray((const char *const *)a->keywords, (int)a->n_keywords));
+                cJSON_AddItemToObject(
+                    o, "questions",
+                    cJSON_CreateStringArray((const char *const *)a->questions, (int)a->n_questions));
+                cJSON_AddItemToObject(
+                    o, "keywords",
+                    cJSON_CreateStringArray((const char *const *)a->keywords, (int)a->n_keywords));
                 char *txt = cJSON_PrintUnformatted(o);
                 fprintf(f, "%s%s\n", txt, i + 1 < n_articles ? "," : "");
                 cJSON_free(txt);
@@ -507,10 +572,13 @@ int main(int argc, char **argv)
     printf("  open the engine            %.1f ms\n", (now_s() - t0) * 1e3);
 
     /* Query sets. */
-    qset sets[5] = {{"1-character prefixes", NULL, 0}, {"2-character prefixes", NULL, 0},
-                    {"3-character prefixes", NULL, 0}, {"titles", NULL, 0},
+    qset sets[5] = {{"1-character prefixes", NULL, 0},
+                    {"2-character prefixes", NULL, 0},
+                    {"3-character prefixes", NULL, 0},
+                    {"titles", NULL, 0},
                     {"full questions, with typos", NULL, 0}};
-    for (int k = 0; k < 5; k++) sets[k].q = calloc(n_queries, sizeof(char *));
+    for (int k = 0; k < 5; k++)
+        sets[k].q = calloc(n_queries, sizeof(char *));
     size_t nchars = (sizeof zh_pool - 1) / 3;
     for (size_t i = 0; i < n_queries; i++) {
         int chinese = i % 2;
@@ -522,8 +590,10 @@ int main(int argc, char **argv)
                 char c[4];
                 size_t have = strlen(w) / 3;
                 for (int k = 0; k < len; k++) {
-                    if ((size_t)k < have) memcpy(c, w + 3 * k, 3), c[3] = '\0';
-                    else pool_char(rndn(nchars), c);
+                    if ((size_t)k < have)
+                        memcpy(c, w + 3 * k, 3), c[3] = '\0';
+                    else
+                        pool_char(rndn(nchars), c);
                     strncat(buf, c, sizeof buf - strlen(buf) - 1);
                 }
             } else {
@@ -549,9 +619,11 @@ int main(int argc, char **argv)
         }
         sets[4].q[i] = q;
     }
-    for (int k = 0; k < 5; k++) sets[k].n = n_queries;
+    for (int k = 0; k < 5; k++)
+        sets[k].n = n_queries;
     printf("query latency (ks_search_query, limit 10):\n");
-    for (int k = 0; k < 5; k++) run_set(s, &sets[k]);
+    for (int k = 0; k < 5; k++)
+        run_set(s, &sets[k]);
 
     /* kioskctl's peak memory on this data directory. */
     char *exe_dir = NULL;
@@ -560,7 +632,8 @@ int main(int argc, char **argv)
         char *qfile = ks_path_join(dir, "queries.txt");
         FILE *qf = qfile ? fopen(qfile, "w") : NULL;
         for (int k = 0; qf && k < 5; k++)
-            for (size_t i = 0; i < n_queries && i < 500; i++) fprintf(qf, "%s\n", sets[k].q[i]);
+            for (size_t i = 0; i < n_queries && i < 500; i++)
+                fprintf(qf, "%s\n", sets[k].q[i]);
         if (qf) fclose(qf);
         char at[1100];
         snprintf(at, sizeof at, "@%s", qfile ? qfile : "");
@@ -569,8 +642,8 @@ int main(int argc, char **argv)
         if (one < 0 || batch < 0)
             printf("kioskctl search peak RSS: could not run %s\n", ctl);
         else
-            printf("kioskctl search peak RSS   one query %.1f MiB, batch of %d queries %.1f MiB\n", one / 1024.0,
-                   5 * (int)(n_queries < 500 ? n_queries : 500), batch / 1024.0);
+            printf("kioskctl search peak RSS   one query %.1f MiB, batch of %d queries %.1f MiB\n",
+                   one / 1024.0, 5 * (int)(n_queries < 500 ? n_queries : 500), batch / 1024.0);
         if (qfile) unlink(qfile);
         free(qfile);
         free(ctl);
@@ -580,10 +653,11 @@ int main(int argc, char **argv)
     ks_search_close(s);
     sqlite3_exec(db, "PRAGMA wal_checkpoint(TRUNCATE)", NULL, NULL, NULL);
     sqlite3_stmt *st = NULL;
-    if (sqlite3_prepare_v2(db,
-                           "SELECT CASE WHEN name LIKE 'search%' THEN 'search index' ELSE 'content' END, sum(pgsize)"
-                           " FROM dbstat GROUP BY 1",
-                           -1, &st, NULL) == SQLITE_OK) {
+    if (sqlite3_prepare_v2(
+            db,
+            "SELECT CASE WHEN name LIKE 'search%' THEN 'search index' ELSE 'content' END, sum(pgsize)"
+            " FROM dbstat GROUP BY 1",
+            -1, &st, NULL) == SQLITE_OK) {
         while (sqlite3_step(st) == SQLITE_ROW)
             printf("  %-26s %.1f MiB (%.0f bytes/article)\n", (const char *)sqlite3_column_text(st, 0),
                    (double)sqlite3_column_int64(st, 1) / 1048576.0,
@@ -598,7 +672,8 @@ int main(int argc, char **argv)
     free(dbp);
 
     for (int k = 0; k < 5; k++) {
-        for (size_t i = 0; i < n_queries; i++) free(sets[k].q[i]);
+        for (size_t i = 0; i < n_queries; i++)
+            free(sets[k].q[i]);
         free(sets[k].q);
     }
     for (size_t i = 0; i < n_articles; i++) {
@@ -607,9 +682,11 @@ int main(int argc, char **argv)
         free(a->locale);
         free(a->title);
         free(a->body);
-        for (size_t q = 0; q < a->n_questions; q++) free(a->questions[q]);
+        for (size_t q = 0; q < a->n_questions; q++)
+            free(a->questions[q]);
         free(a->questions);
-        for (size_t k = 0; k < a->n_keywords; k++) free(a->keywords[k]);
+        for (size_t k = 0; k < a->n_keywords; k++)
+            free(a->keywords[k]);
         free(a->keywords);
         free(a->updated_at);
     }
@@ -617,7 +694,9 @@ int main(int argc, char **argv)
     free_vocab(&en);
     free_vocab(&zh);
     spawner_stop(&sp);
-    if (!keep) ks_path_remove_tree(dir, NULL);
-    else printf("  kept %s\n", dir);
+    if (!keep)
+        ks_path_remove_tree(dir, NULL);
+    else
+        printf("  kept %s\n", dir);
     return 0;
 }

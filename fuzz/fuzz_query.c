@@ -37,9 +37,11 @@ static const char faq_json[] =
     "{\"id\":\"seed\",\"locale\":\"zh-Hans\",\"title\":\"请妥善保管助记词\",\"body\":\"不要告诉任何人。\","
     "\"questions\":[\"有人向我要助记词\"]},"
     "{\"id\":\"seed\",\"locale\":\"zh-Hant\",\"title\":\"請妥善保管助記詞\",\"body\":\"不要告訴任何人。\"},"
-    "{\"id\":\"fee\",\"locale\":\"en\",\"title\":\"Why do I pay a network fee?\",\"body\":\"Every transfer pays.\","
+    "{\"id\":\"fee\",\"locale\":\"en\",\"title\":\"Why do I pay a network fee?\",\"body\":\"Every transfer "
+    "pays.\","
     "\"questions\":[\"What is the gas fee\"]},"
-    "{\"id\":\"fee\",\"locale\":\"zh-Hans\",\"title\":\"为什么要付网络手续费\",\"body\":\"每笔转账都要付费。\"},"
+    "{\"id\":\"fee\",\"locale\":\"zh-Hans\",\"title\":\"为什么要付网络手续费\",\"body\":"
+    "\"每笔转账都要付费。\"},"
     "{\"id\":\"card\",\"locale\":\"zh-Hans\",\"title\":\"如何绑定银行卡\",\"body\":\"在设置里绑定。\"}"
     "]}";
 
@@ -72,7 +74,8 @@ static void check_normalised(const char *s, size_t n)
     size_t i = 0;
     while (i < n) {
         utf8proc_int32_t cp;
-        utf8proc_ssize_t k = utf8proc_iterate((const utf8proc_uint8_t *)s + i, (utf8proc_ssize_t)(n - i), &cp);
+        utf8proc_ssize_t k =
+            utf8proc_iterate((const utf8proc_uint8_t *)s + i, (utf8proc_ssize_t)(n - i), &cp);
         check(k > 0);
         if (cp == ' ') {
             check(i + 1 < n && s[i + 1] != ' ');
@@ -122,7 +125,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         check(r.hits[i].id && r.hits[i].locale && r.hits[i].title);
         check(isfinite(r.hits[i].score) && r.hits[i].score >= 0);
         if (i) check(r.hits[i - 1].score >= r.hits[i].score);
-        for (size_t j = 0; j < i; j++) check(strcmp(r.hits[i].id, r.hits[j].id) != 0);
+        for (size_t j = 0; j < i; j++)
+            check(strcmp(r.hits[i].id, r.hits[j].id) != 0);
     }
     check(!r.confident || r.n_hits > 0);
     ks_search_result_free(&r);

@@ -56,13 +56,19 @@ static int is_last_codepoint_word(const char *text, size_t len)
 {
     if (len == 0) return 0;
     size_t i = len - 1;
-    for (int back = 0; back < 3 && i > 0 && ((unsigned char)text[i] & 0xC0) == 0x80; back++) i--;
+    for (int back = 0; back < 3 && i > 0 && ((unsigned char)text[i] & 0xC0) == 0x80; back++)
+        i--;
     utf8proc_int32_t cp;
     if (utf8proc_iterate((const utf8proc_uint8_t *)text + i, (utf8proc_ssize_t)(len - i), &cp) <= 0) return 0;
     switch (utf8proc_category(cp)) {
-    case UTF8PROC_CATEGORY_LU: case UTF8PROC_CATEGORY_LL: case UTF8PROC_CATEGORY_LT:
-    case UTF8PROC_CATEGORY_LM: case UTF8PROC_CATEGORY_LO: case UTF8PROC_CATEGORY_ND:
-    case UTF8PROC_CATEGORY_MN: case UTF8PROC_CATEGORY_MC:
+    case UTF8PROC_CATEGORY_LU:
+    case UTF8PROC_CATEGORY_LL:
+    case UTF8PROC_CATEGORY_LT:
+    case UTF8PROC_CATEGORY_LM:
+    case UTF8PROC_CATEGORY_LO:
+    case UTF8PROC_CATEGORY_ND:
+    case UTF8PROC_CATEGORY_MN:
+    case UTF8PROC_CATEGORY_MC:
         return 1;
     default:
         return 0;
@@ -87,7 +93,8 @@ static int tokenize(const char *s, size_t n, size_t max_terms, int variant, int 
             continue;
         }
         utf8proc_int32_t cp;
-        utf8proc_ssize_t k = utf8proc_iterate((const utf8proc_uint8_t *)s + i, (utf8proc_ssize_t)(n - i), &cp);
+        utf8proc_ssize_t k =
+            utf8proc_iterate((const utf8proc_uint8_t *)s + i, (utf8proc_ssize_t)(n - i), &cp);
         if (k <= 0) { /* not produced by the normaliser; skip defensively */
             i++;
             continue;
@@ -96,7 +103,10 @@ static int tokenize(const char *s, size_t n, size_t max_terms, int variant, int 
             first_of_last_token = out->n;
             if (!body) {
                 ks_term *x = push(out, max_terms);
-                if (!x) { full = 1; break; }
+                if (!x) {
+                    full = 1;
+                    break;
+                }
                 memcpy(x->s, s + i, (size_t)k);
                 x->len = (uint8_t)k;
                 x->kind = KS_TERM_HAN1;
@@ -105,7 +115,10 @@ static int tokenize(const char *s, size_t n, size_t max_terms, int variant, int 
             }
             if (prev_cp >= 0) {
                 ks_term *y = push(out, max_terms);
-                if (!y) { full = 1; break; }
+                if (!y) {
+                    full = 1;
+                    break;
+                }
                 memcpy(y->s, s + prev_off, prev_len);
                 memcpy(y->s + prev_len, s + i, (size_t)k);
                 y->len = (uint8_t)(prev_len + (size_t)k);
@@ -117,7 +130,10 @@ static int tokenize(const char *s, size_t n, size_t max_terms, int variant, int 
                 if (pa && pb) {
                     size_t la = strlen(pa), lb = strlen(pb);
                     ks_term *z = la + lb + 2 < KS_TERM_MAX ? push(out, max_terms) : NULL;
-                    if (!z && la + lb + 2 < KS_TERM_MAX) { full = 1; break; }
+                    if (!z && la + lb + 2 < KS_TERM_MAX) {
+                        full = 1;
+                        break;
+                    }
                     if (z) {
                         z->s[0] = '~';
                         memcpy(z->s + 1, pa, la);
@@ -143,8 +159,12 @@ static int tokenize(const char *s, size_t n, size_t max_terms, int variant, int 
         size_t start = i;
         while (i < n && s[i] != ' ') {
             utf8proc_int32_t c2;
-            utf8proc_ssize_t k2 = utf8proc_iterate((const utf8proc_uint8_t *)s + i, (utf8proc_ssize_t)(n - i), &c2);
-            if (k2 <= 0) { i++; continue; }
+            utf8proc_ssize_t k2 =
+                utf8proc_iterate((const utf8proc_uint8_t *)s + i, (utf8proc_ssize_t)(n - i), &c2);
+            if (k2 <= 0) {
+                i++;
+                continue;
+            }
             if (ks_norm_is_han(c2)) break;
             i += (size_t)k2;
         }
@@ -154,7 +174,10 @@ static int tokenize(const char *s, size_t n, size_t max_terms, int variant, int 
         if (variant || (body && ks_stem_is_stop(s + start, wl))) continue;
         first_of_last_token = out->n;
         ks_term *x = push(out, max_terms);
-        if (!x) { full = 1; break; }
+        if (!x) {
+            full = 1;
+            break;
+        }
         x->pos = pos - 1;
         x->surf_off = (uint32_t)start;
         x->surf_len = (uint8_t)wl;
@@ -174,7 +197,8 @@ static int tokenize(const char *s, size_t n, size_t max_terms, int variant, int 
     }
     if (!variant) {
         out->n_tokens = pos;
-        for (size_t j = first_of_last_token; j < out->n; j++) out->v[j].last = 1;
+        for (size_t j = first_of_last_token; j < out->n; j++)
+            out->v[j].last = 1;
     }
     return full;
 }
@@ -221,11 +245,13 @@ static int add_variant(const char *alt, size_t alt_len, size_t max_terms, ks_ter
         goto out;
     }
     set.n_slots = 64;
-    while (set.n_slots < 2 * (out->n + v.n)) set.n_slots *= 2;
+    while (set.n_slots < 2 * (out->n + v.n))
+        set.n_slots *= 2;
     set.slot = calloc(set.n_slots, sizeof *set.slot);
     if (!set.slot) goto out;
     size_t main_n = out->n;
-    for (size_t i = 0; i < main_n; i++) tset_has_or_add(&set, out, i);
+    for (size_t i = 0; i < main_n; i++)
+        tset_has_or_add(&set, out, i);
     for (size_t i = 0; i < v.n; i++) {
         ks_term *x = push(out, max_terms);
         if (!x) break; /* the cap: a variant is a bonus, not a must */
@@ -245,16 +271,18 @@ ks_status ks_analyze_ex(ks_norm *norm, const char *text, size_t len, size_t max_
     int variants = (flags & KS_ANALYZE_VARIANTS) != 0;
     char *alt = NULL;
     size_t alt_len = 0;
-    ks_status st = ks_norm_text_alt(norm, text, len, &out->norm, &out->norm_len, variants ? &alt : NULL, &alt_len,
-                                    err);
+    ks_status st =
+        ks_norm_text_alt(norm, text, len, &out->norm, &out->norm_len, variants ? &alt : NULL, &alt_len, err);
     if (st != KS_OK) return st;
     out->ends_in_space = !is_last_codepoint_word(text, len);
     int full = tokenize(out->norm, out->norm_len, max_terms, 0, (flags & KS_ANALYZE_BODY) != 0, out);
     int nomem = full && !(max_terms && out->n >= max_terms);
-    if (!nomem && alt && !(max_terms && out->n >= max_terms)) nomem = !add_variant(alt, alt_len, max_terms, out);
+    if (!nomem && alt && !(max_terms && out->n >= max_terms))
+        nomem = !add_variant(alt, alt_len, max_terms, out);
     free(alt);
     if (nomem) {
-        ks_status rc = ks_error_set(err, KS_ERR_NOMEM, "search: out of memory analysing %zu bytes of text", len);
+        ks_status rc =
+            ks_error_set(err, KS_ERR_NOMEM, "search: out of memory analysing %zu bytes of text", len);
         ks_terms_free(out);
         return rc;
     }

@@ -27,8 +27,8 @@
 #define PHRASE_MAX_BYTES 1024
 
 struct ks_norm {
-    opencc_t cc; /* Traditional -> Simplified, characters and phrases */
-    opencc_t tw; /* Taiwan usage -> mainland usage; (opencc_t)-1 when unavailable */
+    opencc_t cc;                       /* Traditional -> Simplified, characters and phrases */
+    opencc_t tw;                       /* Taiwan usage -> mainland usage; (opencc_t)-1 when unavailable */
     uint16_t t2s[CACHE_HI - CACHE_LO]; /* cached char conversion; 0 = not asked yet */
 };
 
@@ -71,7 +71,8 @@ size_t ks_norm_clip(const char *text, size_t len, size_t max)
     if (len <= max) return len;
     size_t n = max;
     /* Back off over at most three continuation bytes to a character start. */
-    for (int i = 0; i < 3 && n > 0 && ((unsigned char)text[n] & 0xC0) == 0x80; i++) n--;
+    for (int i = 0; i < 3 && n > 0 && ((unsigned char)text[n] & 0xC0) == 0x80; i++)
+        n--;
     return n;
 }
 
@@ -109,10 +110,17 @@ static char *sanitize(const char *text, size_t len, size_t *out_len)
 static int keeps(utf8proc_int32_t cp)
 {
     switch (utf8proc_category(cp)) {
-    case UTF8PROC_CATEGORY_LU: case UTF8PROC_CATEGORY_LL: case UTF8PROC_CATEGORY_LT:
-    case UTF8PROC_CATEGORY_LM: case UTF8PROC_CATEGORY_LO:
-    case UTF8PROC_CATEGORY_MN: case UTF8PROC_CATEGORY_MC: case UTF8PROC_CATEGORY_ME:
-    case UTF8PROC_CATEGORY_ND: case UTF8PROC_CATEGORY_NL: case UTF8PROC_CATEGORY_NO:
+    case UTF8PROC_CATEGORY_LU:
+    case UTF8PROC_CATEGORY_LL:
+    case UTF8PROC_CATEGORY_LT:
+    case UTF8PROC_CATEGORY_LM:
+    case UTF8PROC_CATEGORY_LO:
+    case UTF8PROC_CATEGORY_MN:
+    case UTF8PROC_CATEGORY_MC:
+    case UTF8PROC_CATEGORY_ME:
+    case UTF8PROC_CATEGORY_ND:
+    case UTF8PROC_CATEGORY_NL:
+    case UTF8PROC_CATEGORY_NO:
         return 1;
     default:
         return 0;
@@ -206,7 +214,8 @@ static int fold_chars(ks_norm *n, char *s, size_t len, int apply)
             continue;
         }
         utf8proc_int32_t cp;
-        utf8proc_ssize_t k = utf8proc_iterate((const utf8proc_uint8_t *)s + i, (utf8proc_ssize_t)(len - i), &cp);
+        utf8proc_ssize_t k =
+            utf8proc_iterate((const utf8proc_uint8_t *)s + i, (utf8proc_ssize_t)(len - i), &cp);
         if (k != 3) {
             i++;
             continue;
@@ -229,8 +238,10 @@ static char *ascii_fast(const char *text, size_t len)
     if (!buf) return NULL;
     for (size_t i = 0; i < len; i++) {
         char c = text[i];
-        if (c >= 'A' && c <= 'Z') c = (char)(c - 'A' + 'a');
-        else if ((unsigned char)c < 0x20 || c == 0x7F) c = ' ';
+        if (c >= 'A' && c <= 'Z')
+            c = (char)(c - 'A' + 'a');
+        else if ((unsigned char)c < 0x20 || c == 0x7F)
+            c = ' ';
         buf[i] = c;
     }
     buf[len] = '\0';
@@ -265,7 +276,8 @@ static char *cjk_fast(const char *text, size_t len, int *ok)
             continue;
         }
         utf8proc_int32_t cp;
-        utf8proc_ssize_t k = utf8proc_iterate((const utf8proc_uint8_t *)text + i, (utf8proc_ssize_t)(len - i), &cp);
+        utf8proc_ssize_t k =
+            utf8proc_iterate((const utf8proc_uint8_t *)text + i, (utf8proc_ssize_t)(len - i), &cp);
         if (k <= 0 || !cjk_plain(cp)) return NULL;
         i += (size_t)k;
     }
@@ -276,8 +288,10 @@ static char *cjk_fast(const char *text, size_t len, int *ok)
     }
     for (i = 0; i < len; i++) {
         char c = text[i];
-        if (c >= 'A' && c <= 'Z') c = (char)(c - 'A' + 'a');
-        else if ((unsigned char)c < 0x20 || c == 0x7F) c = ' ';
+        if (c >= 'A' && c <= 'Z')
+            c = (char)(c - 'A' + 'a');
+        else if ((unsigned char)c < 0x20 || c == 0x7F)
+            c = ' ';
         buf[i] = c;
     }
     buf[len] = '\0';
@@ -332,10 +346,10 @@ ks_status ks_norm_text_alt(ks_norm *n, const char *text, size_t len, char **out,
     } else {
         clean = sanitize(text, len, &clean_len);
         if (!clean) goto nomem;
-        utf8proc_ssize_t m = utf8proc_map((const utf8proc_uint8_t *)clean, (utf8proc_ssize_t)clean_len, &mapped,
-                                          UTF8PROC_STABLE | UTF8PROC_COMPAT | UTF8PROC_COMPOSE |
-                                              UTF8PROC_CASEFOLD | UTF8PROC_STRIPMARK | UTF8PROC_IGNORE |
-                                              UTF8PROC_LUMP);
+        utf8proc_ssize_t m =
+            utf8proc_map((const utf8proc_uint8_t *)clean, (utf8proc_ssize_t)clean_len, &mapped,
+                         UTF8PROC_STABLE | UTF8PROC_COMPAT | UTF8PROC_COMPOSE | UTF8PROC_CASEFOLD |
+                             UTF8PROC_STRIPMARK | UTF8PROC_IGNORE | UTF8PROC_LUMP);
         if (m < 0) {
             /* Only UTF8PROC_ERROR_NOMEM is possible on sanitised input. */
             mapped = NULL;

@@ -68,8 +68,10 @@ static void load_table(void)
     if (!path || !*path) path = KS_PINYIN_DICT_PATH;
     FILE *f = fopen(path, "r");
     if (!f) {
-        ks_log_warn("search", "%s: cannot open the pinyin dictionary (package rime-data-luna-pinyin): "
-                              "search works without homophone matching", path);
+        ks_log_warn("search",
+                    "%s: cannot open the pinyin dictionary (package rime-data-luna-pinyin): "
+                    "search works without homophone matching",
+                    path);
         return;
     }
     char line[512];
@@ -105,7 +107,8 @@ static void load_table(void)
     direct = calloc(DIRECT_HI - DIRECT_LO, sizeof *direct);
     if (direct && table_n < 65535)
         for (int i = 0; i < table_n; i++)
-            if (table[i].cp >= DIRECT_LO && table[i].cp < DIRECT_HI) direct[table[i].cp - DIRECT_LO] = (uint16_t)(i + 1);
+            if (table[i].cp >= DIRECT_LO && table[i].cp < DIRECT_HI)
+                direct[table[i].cp - DIRECT_LO] = (uint16_t)(i + 1);
 }
 
 const char *ks_pinyin_of(int32_t c)
@@ -119,8 +122,10 @@ const char *ks_pinyin_of(int32_t c)
     while (lo < hi) {
         int mid = lo + (hi - lo) / 2;
         if (table[mid].cp == c) return table[mid].py;
-        if (table[mid].cp < c) lo = mid + 1;
-        else hi = mid;
+        if (table[mid].cp < c)
+            lo = mid + 1;
+        else
+            hi = mid;
     }
     return NULL;
 }

@@ -54,12 +54,27 @@ typedef struct tune {
 } tune;
 
 static const tune default_tune = {
-    .w_word = 1.0, .w_stop = 0.6, .w_han1 = 1.0, .w_han2 = 1.0, .w_pinyin = 0.3,
-    .w_typo1 = 0.7, .w_typo2 = 0.5, .w_prefix = 0.5, .w_prefix_alone = 0.8,
-    .rr_cov = 0.0, .rr_field = 0.0, .model = 0.6, .model_temp = 1.0,
+    .w_word = 1.0,
+    .w_stop = 0.6,
+    .w_han1 = 1.0,
+    .w_han2 = 1.0,
+    .w_pinyin = 0.3,
+    .w_typo1 = 0.7,
+    .w_typo2 = 0.5,
+    .w_prefix = 0.5,
+    .w_prefix_alone = 0.8,
+    .rr_cov = 0.0,
+    .rr_field = 0.0,
+    .model = 0.6,
+    .model_temp = 1.0,
     .pop = 0.03,
-    .conf_field = 1.0, .conf_margin = 1.0, .conf_norm = 2.0, .conf_min = 0.75, .conf_margin_min = 0.01,
-    .conf_prob = 0.5, .conf_min_model = 0.9,
+    .conf_field = 1.0,
+    .conf_margin = 1.0,
+    .conf_norm = 2.0,
+    .conf_min = 0.75,
+    .conf_margin_min = 0.01,
+    .conf_prob = 0.5,
+    .conf_min_model = 0.9,
 };
 
 static void tune_from_env(tune *t)
@@ -71,9 +86,10 @@ static void tune_from_env(tune *t)
         size_t off;
     } names[] = {
 #define F(x) {#x, offsetof(tune, x)}
-        F(w_word), F(w_stop), F(w_han1), F(w_han2), F(w_pinyin), F(w_typo1), F(w_typo2), F(w_prefix), F(w_prefix_alone),
-        F(rr_cov), F(rr_field), F(model), F(model_temp), F(pop), F(conf_field), F(conf_margin), F(conf_norm), F(conf_min), F(conf_margin_min), F(conf_prob),
-        F(conf_min_model),
+        F(w_word),          F(w_stop),    F(w_han1),         F(w_han2),      F(w_pinyin),  F(w_typo1),
+        F(w_typo2),         F(w_prefix),  F(w_prefix_alone), F(rr_cov),      F(rr_field),  F(model),
+        F(model_temp),      F(pop),       F(conf_field),     F(conf_margin), F(conf_norm), F(conf_min),
+        F(conf_margin_min), F(conf_prob), F(conf_min_model),
 #undef F
     };
     const char *p = env;
@@ -86,7 +102,8 @@ static void tune_from_env(tune *t)
             if (strlen(names[i].name) == (size_t)(eq - p) && memcmp(names[i].name, p, (size_t)(eq - p)) == 0)
                 *(double *)((char *)t + names[i].off) = v;
         p = end;
-        while (*p == ',' || *p == ' ') p++;
+        while (*p == ',' || *p == ' ')
+            p++;
     }
 }
 
@@ -102,15 +119,15 @@ struct ks_search {
     double n_docs, avgdl;
     int64_t max_rowid;
     /* vocabulary: surface words sorted bytewise */
-    uint8_t *vocab;        /* the stored blob; words point into it */
+    uint8_t *vocab; /* the stored blob; words point into it */
     const char **w;
     uint8_t *wlen;
     uint32_t *wdf;
     size_t nw;
     /* typo index: byte-bigram -> word ids (CSR over 65536 keys) */
-    uint32_t *bg_start;    /* 65537 */
+    uint32_t *bg_start; /* 65537 */
     uint32_t *bg_words;
-    uint16_t *bg_cnt;      /* per word, scratch */
+    uint16_t *bg_cnt; /* per word, scratch */
     /* the on-device classifier (search_model.c); n_class 0 = none */
     ks_strmap model_ids;
     float *model_bias;
@@ -163,7 +180,10 @@ static int typo_word(const char *w, size_t n)
     return 1;
 }
 
-static uint32_t bigram_key(uint8_t a, uint8_t b) { return ((uint32_t)a << 8) | b; }
+static uint32_t bigram_key(uint8_t a, uint8_t b)
+{
+    return ((uint32_t)a << 8) | b;
+}
 
 /* Builds the typo index: every word under each of its byte bigrams, with
  * '^' and '$' marking its ends (so "pin" and "spin" differ at the start). */
@@ -191,7 +211,8 @@ static int build_typo_index(ks_search *s)
             }
         }
         if (pass == 0) {
-            for (size_t k = 1; k <= 65536; k++) s->bg_start[k] += s->bg_start[k - 1];
+            for (size_t k = 1; k <= 65536; k++)
+                s->bg_start[k] += s->bg_start[k - 1];
             s->bg_words = malloc((total ? total : 1) * sizeof *s->bg_words);
             if (!s->bg_words) return 0;
         }
@@ -308,8 +329,10 @@ bad:
     nc = 0;
 out:
     sqlite3_finalize(st);
-    if (nc) s->n_class = nc;
-    else free_model(s);
+    if (nc)
+        s->n_class = nc;
+    else
+        free_model(s);
 }
 
 /* (Re)loads what the engine keeps in memory when the index changed: after
@@ -394,7 +417,8 @@ ks_status ks_search_open(sqlite3 *db, ks_search **out, ks_error *err)
         {&s->st_model, "SELECT w FROM search_model WHERE feature = ?1"},
     };
     for (size_t i = 0; i < sizeof stmts / sizeof stmts[0]; i++) {
-        if (sqlite3_prepare_v3(db, stmts[i].sql, -1, SQLITE_PREPARE_PERSISTENT, stmts[i].st, NULL) != SQLITE_OK) {
+        if (sqlite3_prepare_v3(db, stmts[i].sql, -1, SQLITE_PREPARE_PERSISTENT, stmts[i].st, NULL) !=
+            SQLITE_OK) {
             rc = db_fail(s, err, "preparing the queries (is this a kiosk database?)");
             goto fail;
         }
@@ -437,12 +461,12 @@ typedef struct qterm {
     char s[KS_TERM_MAX];
     uint8_t len;
     uint8_t kind;
-    uint8_t alt;      /* 1: a typo correction or prefix completion */
-    int group;        /* index of the visitor's term it stands for */
-    double w;         /* query weight */
+    uint8_t alt; /* 1: a typo correction or prefix completion */
+    int group;   /* index of the visitor's term it stands for */
+    double w;    /* query weight */
     double idf;
     int64_t df;
-    int64_t pid;      /* its postings (search_post) */
+    int64_t pid; /* its postings (search_post) */
 } qterm;
 
 typedef struct query {
@@ -493,8 +517,10 @@ static size_t vocab_lower(const ks_search *s, const char *key, size_t n)
     size_t lo = 0, hi = s->nw;
     while (lo < hi) {
         size_t mid = lo + (hi - lo) / 2;
-        if (vocab_cmp(s->w[mid], s->wlen[mid], key, n) < 0) lo = mid + 1;
-        else hi = mid;
+        if (vocab_cmp(s->w[mid], s->wlen[mid], key, n) < 0)
+            lo = mid + 1;
+        else
+            hi = mid;
     }
     return lo;
 }
@@ -511,8 +537,10 @@ static int osa_distance(const char *a, size_t an, const char *b, size_t bn, int 
 {
     if (an > 48 || bn > 48) return max + 1;
     int d[50][50];
-    for (size_t i = 0; i <= an; i++) d[i][0] = (int)i;
-    for (size_t j = 0; j <= bn; j++) d[0][j] = (int)j;
+    for (size_t i = 0; i <= an; i++)
+        d[i][0] = (int)i;
+    for (size_t j = 0; j <= bn; j++)
+        d[0][j] = (int)j;
     for (size_t i = 1; i <= an; i++) {
         int row_min = max + 1;
         for (size_t j = 1; j <= bn; j++) {
@@ -598,7 +626,8 @@ static size_t add_prefix_completions(ks_search *s, query *q, const char *word, s
         if (s->wlen[i] < n || memcmp(s->w[i], word, n) != 0) break;
         if (s->wlen[i] == n) continue;
         size_t pos = nbest;
-        while (pos > 0 && s->wdf[best[pos - 1]] < s->wdf[i]) pos--;
+        while (pos > 0 && s->wdf[best[pos - 1]] < s->wdf[i])
+            pos--;
         if (pos >= PREFIX_MAX_EXPANSIONS) continue;
         if (nbest < PREFIX_MAX_EXPANSIONS) nbest++;
         memmove(best + pos + 1, best + pos, (nbest - 1 - pos) * sizeof *best);
@@ -615,11 +644,16 @@ static size_t add_prefix_completions(ks_search *s, query *q, const char *word, s
 static double kind_weight(const tune *tn, uint8_t kind)
 {
     switch (kind) {
-    case KS_TERM_STOP: return tn->w_stop;
-    case KS_TERM_HAN1: return tn->w_han1;
-    case KS_TERM_HAN2: return tn->w_han2;
-    case KS_TERM_PINYIN: return tn->w_pinyin;
-    default: return tn->w_word;
+    case KS_TERM_STOP:
+        return tn->w_stop;
+    case KS_TERM_HAN1:
+        return tn->w_han1;
+    case KS_TERM_HAN2:
+        return tn->w_han2;
+    case KS_TERM_PINYIN:
+        return tn->w_pinyin;
+    default:
+        return tn->w_word;
     }
 }
 
@@ -654,7 +688,8 @@ static void build_query(ks_search *s, const ks_terms *tt, query *q)
              * for the visitor's own term at the same place. */
             int group = -1;
             for (size_t j = 0; j < i && group < 0; j++)
-                if (!tt->v[j].variant && tt->v[j].kind == t->kind && tt->v[j].pos == t->pos && j < QUERY_MAX_TERMS)
+                if (!tt->v[j].variant && tt->v[j].kind == t->kind && tt->v[j].pos == t->pos &&
+                    j < QUERY_MAX_TERMS)
                     group = group_of_main[j];
             if (group < 0) group = q->n_groups++;
             qterm *qt = add_qterm(q, t->s, t->len, t->kind, w, 1, group);
@@ -812,13 +847,13 @@ static void find_candidates(ks_search *s, const query *q)
 
 typedef struct scored {
     uint32_t rowid;
-    double s1;       /* first-stage score */
-    double score;    /* final */
-    double cov;      /* share of the query's weight this article matches */
-    double field;    /* best single title/question/keyword match */
-    double exact;    /* second-stage BM25F score */
-    int content;     /* matched terms that carry meaning (not function words or pinyin) */
-    double prob;     /* the classifier's probability of this article (0 without one) */
+    double s1;    /* first-stage score */
+    double score; /* final */
+    double cov;   /* share of the query's weight this article matches */
+    double field; /* best single title/question/keyword match */
+    double exact; /* second-stage BM25F score */
+    int content;  /* matched terms that carry meaning (not function words or pinyin) */
+    double prob;  /* the classifier's probability of this article (0 without one) */
     char *id, *locale, *title;
 } scored;
 
@@ -844,10 +879,12 @@ static int model_probs(ks_search *s, const query *q)
 {
     if (!s->n_class) return 0;
     size_t nfeat = 0;
-    for (size_t i = 0; i < q->n; i++) nfeat += !q->v[i].alt && q->v[i].kind != KS_TERM_PINYIN;
+    for (size_t i = 0; i < q->n; i++)
+        nfeat += !q->v[i].alt && q->v[i].kind != KS_TERM_PINYIN;
     if (!nfeat) return 0;
     double x = 1.0 / sqrt((double)nfeat);
-    for (size_t c = 0; c < s->n_class; c++) s->model_z[c] = s->model_bias[c];
+    for (size_t c = 0; c < s->n_class; c++)
+        s->model_z[c] = s->model_bias[c];
     int any = 0;
     for (size_t i = 0; i < q->n; i++) {
         const qterm *t = &q->v[i];
@@ -871,8 +908,10 @@ static int model_probs(ks_search *s, const query *q)
     double mx = -1e300, sum = 0;
     for (size_t c = 0; c < s->n_class; c++)
         if (s->model_z[c] > mx) mx = s->model_z[c];
-    for (size_t c = 0; c < s->n_class; c++) sum += (s->model_z[c] = exp((s->model_z[c] - mx) / s->tn.model_temp));
-    for (size_t c = 0; c < s->n_class; c++) s->model_z[c] /= sum;
+    for (size_t c = 0; c < s->n_class; c++)
+        sum += (s->model_z[c] = exp((s->model_z[c] - mx) / s->tn.model_temp));
+    for (size_t c = 0; c < s->n_class; c++)
+        s->model_z[c] /= sum;
     return 1;
 }
 
@@ -912,12 +951,12 @@ static size_t top_candidates(ks_search *s, scored *out, size_t k)
             }
         }
     }
-    for (size_t i = 0; i < s->n_touched; i++) s->acc[s->touched[i]] = 0.0f;
+    for (size_t i = 0; i < s->n_touched; i++)
+        s->acc[s->touched[i]] = 0.0f;
     s->n_touched = 0;
     qsort(out, n, sizeof *out, cmp_s1);
     return n;
 }
-
 
 static char *dup_col(sqlite3_stmt *st, int col)
 {
@@ -948,8 +987,8 @@ static void rescore(ks_search *s, const query *q, scored *c)
         return;
     }
     ks_doc d;
-    if (ks_doc_parse(sqlite3_column_blob(s->st_doc, 3), (size_t)sqlite3_column_bytes(s->st_doc, 3), &d, NULL) !=
-        KS_OK) {
+    if (ks_doc_parse(sqlite3_column_blob(s->st_doc, 3), (size_t)sqlite3_column_bytes(s->st_doc, 3), &d,
+                     NULL) != KS_OK) {
         sqlite3_reset(s->st_doc);
         return;
     }
@@ -963,7 +1002,8 @@ static void rescore(ks_search *s, const query *q, scored *c)
     double py_w[MAX_DOC_PINYIN];
     size_t n_py = 0;
     int want_py = 0;
-    for (size_t i = 0; i < q->n && !want_py; i++) want_py = q->v[i].kind == KS_TERM_PINYIN && q->v[i].df;
+    for (size_t i = 0; i < q->n && !want_py; i++)
+        want_py = q->v[i].kind == KS_TERM_PINYIN && q->v[i].df;
     double dl = 0;
     for (size_t f = 0; f < d.n_fields; f++) {
         const ks_doc_field *fd = &d.fields[f];
@@ -982,7 +1022,8 @@ static void rescore(ks_search *s, const query *q, scored *c)
     double norm = it->k1 * (1.0 - it->b + it->b * dl / (s->avgdl > 0 ? s->avgdl : 1.0));
     double got[QUERY_MAX_TERMS] = {0};
     double total = 0;
-    for (int g = 0; g < q->n_groups; g++) total += q->group_mass[g];
+    for (int g = 0; g < q->n_groups; g++)
+        total += q->group_mass[g];
     /* One pass over fields x terms: the weighted frequencies for the score,
      * and each field's share of the query for the best-field match. Both
      * term lists are sorted bytewise, so each field is one merge. */
@@ -1015,7 +1056,8 @@ static void rescore(ks_search *s, const query *q, scored *c)
         }
         if (!scoring_field) continue;
         double fm = 0;
-        for (int g = 0; g < q->n_groups; g++) fm += fgot[g] < q->group_mass[g] ? fgot[g] : q->group_mass[g];
+        for (int g = 0; g < q->n_groups; g++)
+            fm += fgot[g] < q->group_mass[g] ? fgot[g] : q->group_mass[g];
         /* A field that matches the query but says much more is a weaker
          * match than one that says just that: Dice over token counts. */
         double qtok = q->n_groups, ftok = fd->n_tokens ? fd->n_tokens : 1;
@@ -1036,13 +1078,12 @@ static void rescore(ks_search *s, const query *q, scored *c)
         if (m > got[t->group]) got[t->group] = m;
     }
     double m = 0;
-    for (int g = 0; g < q->n_groups; g++) m += got[g] < q->group_mass[g] ? got[g] : q->group_mass[g];
+    for (int g = 0; g < q->n_groups; g++)
+        m += got[g] < q->group_mass[g] ? got[g] : q->group_mass[g];
     c->cov = total > 0 ? m / total : 0;
     ks_doc_free(&d);
     sqlite3_reset(s->st_doc);
 }
-
-
 
 static int64_t views_of(ks_search *s, const char *id)
 {
@@ -1120,7 +1161,8 @@ ks_status ks_search_query(ks_search *s, const char *query_text, size_t len, cons
     if ((rc = refresh(s, 0, err)) != KS_OK) goto out;
     if (!query_text) len = 0;
     len = ks_norm_clip(query_text ? query_text : "", len, QUERY_MAX_BYTES);
-    if ((rc = ks_analyze_query(s->norm, query_text ? query_text : "", len, QUERY_MAX_TERMS, &tt, err)) != KS_OK)
+    if ((rc = ks_analyze_query(s->norm, query_text ? query_text : "", len, QUERY_MAX_TERMS, &tt, err)) !=
+        KS_OK)
         goto out;
     if (tt.n == 0 || s->n_docs <= 0) goto done;
     q = malloc(sizeof *q);
@@ -1133,8 +1175,9 @@ ks_status ks_search_query(ks_search *s, const char *query_text, size_t len, cons
     build_query(s, &tt, q);
     int debug = ks_log_get_level() >= KS_LOG_DEBUG;
     for (size_t i = 0; debug && i < q->n; i++)
-        ks_log_debug("search", "term '%.*s' kind=%d alt=%d group=%d w=%.2f df=%lld idf=%.2f", q->v[i].len, q->v[i].s,
-                     q->v[i].kind, q->v[i].alt, q->v[i].group, q->v[i].w, (long long)q->v[i].df, q->v[i].idf);
+        ks_log_debug("search", "term '%.*s' kind=%d alt=%d group=%d w=%.2f df=%lld idf=%.2f", q->v[i].len,
+                     q->v[i].s, q->v[i].kind, q->v[i].alt, q->v[i].group, q->v[i].w, (long long)q->v[i].df,
+                     q->v[i].idf);
     find_candidates(s, q);
     nc = top_candidates(s, cands, k);
     double best_exact = 0;
@@ -1170,7 +1213,8 @@ ks_status ks_search_query(ks_search *s, const char *query_text, size_t len, cons
             continue;
         }
         int dup = 0;
-        for (size_t j = 0; j < kept && !dup; j++) dup = strcmp(cands[j].id, cands[i].id) == 0;
+        for (size_t j = 0; j < kept && !dup; j++)
+            dup = strcmp(cands[j].id, cands[i].id) == 0;
         if (dup || (nch && !prefer_locale(s, &cands[i], chain, nch))) {
             free_scored(&cands[i]);
             continue;
@@ -1205,7 +1249,8 @@ ks_status ks_search_query(ks_search *s, const char *query_text, size_t len, cons
         double margin = a->exact > 0 ? (a->exact - second) / a->exact : 0;
         double smargin = kept > 1 && a->score > 0 ? (a->score - cands[1].score) / a->score : 1.0;
         double qmax = 0;
-        for (int g = 0; g < q->n_groups; g++) qmax += q->group_mass[g] * (s->it.k1 + 1.0);
+        for (int g = 0; g < q->n_groups; g++)
+            qmax += q->group_mass[g] * (s->it.k1 + 1.0);
         /* Confident when the best title/question matches the query closely,
          * clearly better than the runner-up, and the score is a good share
          * of what the query could score at best. */
@@ -1221,10 +1266,14 @@ ks_status ks_search_query(ks_search *s, const char *query_text, size_t len, cons
          * overturned it, or two articles tie, the visitor gets choices. */
         out->confident = a->exact > 0 && a->content > 0 && margin >= s->tn.conf_margin_min && z >= need;
         if (debug)
-            ks_log_debug("search", "top %s cov=%.3f field=%.3f margin=%.3f exact=%.3f qmax=%.3f prob=%.3f smargin=%.3f confident=%d",
-                         out->hits[0].id, a->cov, a->field, margin, a->exact, qmax, a->prob, smargin, out->confident);
+            ks_log_debug("search",
+                         "top %s cov=%.3f field=%.3f margin=%.3f exact=%.3f qmax=%.3f prob=%.3f smargin=%.3f "
+                         "confident=%d",
+                         out->hits[0].id, a->cov, a->field, margin, a->exact, qmax, a->prob, smargin,
+                         out->confident);
     }
-    for (size_t i = 0; i < kept; i++) free_scored(&cands[i]);
+    for (size_t i = 0; i < kept; i++)
+        free_scored(&cands[i]);
     nc = 0;
     goto done;
 nomem:
@@ -1233,7 +1282,8 @@ nomem:
 done:
     out->took_us = now_us() - t0;
 out:
-    for (size_t i = 0; i < nc; i++) free_scored(&cands[i]);
+    for (size_t i = 0; i < nc; i++)
+        free_scored(&cands[i]);
     free(cands);
     free(q);
     ks_terms_free(&tt);

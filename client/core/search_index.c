@@ -63,7 +63,8 @@ void ks_buf_put(ks_buf *b, const void *data, size_t n)
     if (b->oom) return;
     if (b->n + n > b->cap) {
         size_t ncap = b->cap ? b->cap : 256;
-        while (ncap < b->n + n) ncap *= 2;
+        while (ncap < b->n + n)
+            ncap *= 2;
         uint8_t *np = realloc(b->p, ncap);
         if (!np) {
             b->oom = 1;
@@ -76,7 +77,10 @@ void ks_buf_put(ks_buf *b, const void *data, size_t n)
     b->n += n;
 }
 
-void ks_buf_byte(ks_buf *b, uint8_t c) { ks_buf_put(b, &c, 1); }
+void ks_buf_byte(ks_buf *b, uint8_t c)
+{
+    ks_buf_put(b, &c, 1);
+}
 
 void ks_buf_varint(ks_buf *b, uint64_t v)
 {
@@ -133,7 +137,8 @@ static int strmap_grow(ks_strmap *m)
     for (size_t id = 0; id < m->n; id++) {
         uint64_t h = ks_hash_bytes(m->arena + m->off[id], m->len[id]);
         size_t i = h & (ns - 1);
-        while (slots[i]) i = (i + 1) & (ns - 1);
+        while (slots[i])
+            i = (i + 1) & (ns - 1);
         slots[i] = (uint32_t)id + 1;
     }
     free(m->slots);
@@ -168,7 +173,8 @@ uint32_t ks_strmap_get(ks_strmap *m, const char *s, size_t len, int insert)
     }
     if (m->arena_n + len > m->arena_cap) {
         size_t ncap = m->arena_cap ? m->arena_cap * 2 : 16384;
-        while (ncap < m->arena_n + len) ncap *= 2;
+        while (ncap < m->arena_n + len)
+            ncap *= 2;
         char *na = realloc(m->arena, ncap);
         if (!na) goto oom;
         m->arena = na;
@@ -182,7 +188,8 @@ uint32_t ks_strmap_get(ks_strmap *m, const char *s, size_t len, int insert)
     m->arena_n += len;
     uint64_t h = ks_hash_bytes(s, len);
     size_t i = h & (m->n_slots - 1);
-    while (m->slots[i]) i = (i + 1) & (m->n_slots - 1);
+    while (m->slots[i])
+        i = (i + 1) & (m->n_slots - 1);
     m->slots[i] = id + 1;
     return id;
 oom:
@@ -256,8 +263,11 @@ ks_itune ks_itune_get(void)
         const char *name;
         size_t off;
     } names[] = {
-        {"k1", offsetof(ks_itune, k1)}, {"b", offsetof(ks_itune, b)}, {"w_title", offsetof(ks_itune, w_title)},
-        {"w_question", offsetof(ks_itune, w_question)}, {"w_keyword", offsetof(ks_itune, w_keyword)},
+        {"k1", offsetof(ks_itune, k1)},
+        {"b", offsetof(ks_itune, b)},
+        {"w_title", offsetof(ks_itune, w_title)},
+        {"w_question", offsetof(ks_itune, w_question)},
+        {"w_keyword", offsetof(ks_itune, w_keyword)},
         {"w_body", offsetof(ks_itune, w_body)},
     };
     for (const char *p = env; p && *p;) {
@@ -269,7 +279,8 @@ ks_itune ks_itune_get(void)
             if (strlen(names[i].name) == (size_t)(eq - p) && memcmp(names[i].name, p, (size_t)(eq - p)) == 0)
                 *(double *)((char *)&t + names[i].off) = v;
         p = end;
-        while (*p == ',' || *p == ' ') p++;
+        while (*p == ',' || *p == ' ')
+            p++;
     }
     return t;
 }
@@ -277,10 +288,14 @@ ks_itune ks_itune_get(void)
 double ks_itune_field_weight(const ks_itune *t, uint8_t kind)
 {
     switch (kind) {
-    case KS_FIELD_TITLE: return t->w_title;
-    case KS_FIELD_QUESTION: return t->w_question;
-    case KS_FIELD_KEYWORD: return t->w_keyword;
-    default: return t->w_body;
+    case KS_FIELD_TITLE:
+        return t->w_title;
+    case KS_FIELD_QUESTION:
+        return t->w_question;
+    case KS_FIELD_KEYWORD:
+        return t->w_keyword;
+    default:
+        return t->w_body;
     }
 }
 
@@ -291,7 +306,8 @@ size_t ks_pinyin_of_pair(const char *s, size_t len, char *out)
     utf8proc_int32_t a, b;
     utf8proc_ssize_t ka = utf8proc_iterate((const utf8proc_uint8_t *)s, (utf8proc_ssize_t)len, &a);
     if (ka <= 0 || (size_t)ka >= len) return 0;
-    utf8proc_ssize_t kb = utf8proc_iterate((const utf8proc_uint8_t *)s + ka, (utf8proc_ssize_t)(len - (size_t)ka), &b);
+    utf8proc_ssize_t kb =
+        utf8proc_iterate((const utf8proc_uint8_t *)s + ka, (utf8proc_ssize_t)(len - (size_t)ka), &b);
     if (kb <= 0 || (size_t)(ka + kb) != len) return 0;
     const char *pa = ks_pinyin_of(a), *pb = ks_pinyin_of(b);
     if (!pa || !pb) return 0;
@@ -444,9 +460,10 @@ static ks_status indexer_get(sqlite3 *db, indexer **out, ks_error *err)
     indexer_release_stmts(ix);
     if ((rc = prep(db, "SELECT title, body, questions, keywords, id, locale FROM articles WHERE rowid = ?1",
                    &ix->sel_article, err)) != KS_OK ||
-        (rc = prep(db, "INSERT OR REPLACE INTO search_doc(rowid, aid, locale, title, data, surf)"
-                   " SELECT ?1, id, locale, title, ?2, ?3 FROM articles WHERE rowid = ?1", &ix->put_doc, err)) !=
-            KS_OK ||
+        (rc = prep(db,
+                   "INSERT OR REPLACE INTO search_doc(rowid, aid, locale, title, data, surf)"
+                   " SELECT ?1, id, locale, title, ?2, ?3 FROM articles WHERE rowid = ?1",
+                   &ix->put_doc, err)) != KS_OK ||
         (rc = prep(db,
                    "INSERT OR IGNORE INTO search_pending(rowid, old)"
                    " VALUES(?1, (SELECT data FROM search_doc WHERE rowid = ?1))",
@@ -516,7 +533,8 @@ static int add_field(ks_buf *rec, uint8_t kind, const ks_terms *tt, ks_strmap *s
 {
     int ok = 0;
     size_t cap = 16;
-    while (cap < 2 * tt->n) cap *= 2;
+    while (cap < 2 * tt->n)
+        cap *= 2;
     uint32_t *slot = calloc(cap, sizeof *slot); /* index + 1 into ft */
     fterm *ft = malloc((tt->n ? tt->n : 1) * sizeof *ft);
     if (!slot || !ft) goto out;
@@ -558,7 +576,8 @@ static int add_field(ks_buf *rec, uint8_t kind, const ks_terms *tt, ks_strmap *s
     }
     for (size_t i = 0; i < tt->n; i++) {
         const ks_term *t = &tt->v[i];
-        if (t->kind == KS_TERM_WORD && t->surf_len) ks_strmap_get(surf, tt->norm + t->surf_off, t->surf_len, 1);
+        if (t->kind == KS_TERM_WORD && t->surf_len)
+            ks_strmap_get(surf, tt->norm + t->surf_off, t->surf_len, 1);
     }
     ok = !rec->oom && !surf->oom;
 out:
@@ -573,8 +592,8 @@ static ks_status analyze_field(indexer *ix, const char *text, size_t len, uint8_
     if (!text || !len) return KS_OK;
     ks_terms tt = {0};
     size_t max_terms = kind == KS_FIELD_BODY ? 0 : FIELD_MAX_TERMS;
-    ks_status rc = ks_analyze_ex(ix->norm, text, len, max_terms, kind == KS_FIELD_BODY ? KS_ANALYZE_BODY : 0, &tt,
-                                 err);
+    ks_status rc =
+        ks_analyze_ex(ix->norm, text, len, max_terms, kind == KS_FIELD_BODY ? KS_ANALYZE_BODY : 0, &tt, err);
     if (rc != KS_OK) return rc;
     if (tt.n && !add_field(rec, kind, &tt, surf))
         rc = ks_error_set(err, KS_ERR_NOMEM, "search index: out of memory indexing an article");
@@ -610,7 +629,8 @@ static ks_status analyze_list(indexer *ix, const char *json, uint8_t kind, size_
 
 /* Builds the record of the article at rowid into rec. *found = 0 when the
  * row does not exist. */
-static ks_status build_record(indexer *ix, int64_t rowid, ks_buf *rec, ks_buf *srec, int *found, ks_error *err)
+static ks_status build_record(indexer *ix, int64_t rowid, ks_buf *rec, ks_buf *srec, int *found,
+                              ks_error *err)
 {
     ks_status rc = KS_OK;
     ks_buf fields = {0};
@@ -627,9 +647,11 @@ static ks_status build_record(indexer *ix, int64_t rowid, ks_buf *rec, ks_buf *s
     *found = 1;
     const char *title = (const char *)sqlite3_column_text(ix->sel_article, 0);
     size_t title_n = (size_t)sqlite3_column_bytes(ix->sel_article, 0);
-    if ((rc = analyze_field(ix, title, title_n, KS_FIELD_TITLE, &fields, &surf, &n_fields, err)) != KS_OK) goto out;
+    if ((rc = analyze_field(ix, title, title_n, KS_FIELD_TITLE, &fields, &surf, &n_fields, err)) != KS_OK)
+        goto out;
     const char *qs = (const char *)sqlite3_column_text(ix->sel_article, 2);
-    if ((rc = analyze_list(ix, qs, KS_FIELD_QUESTION, MAX_QUESTIONS, &fields, &surf, &n_fields, err)) != KS_OK)
+    if ((rc = analyze_list(ix, qs, KS_FIELD_QUESTION, MAX_QUESTIONS, &fields, &surf, &n_fields, err)) !=
+        KS_OK)
         goto out;
     const char *kw = (const char *)sqlite3_column_text(ix->sel_article, 3);
     if ((rc = analyze_list(ix, kw, KS_FIELD_KEYWORD, MAX_QUESTIONS, &fields, &surf, &n_fields, err)) != KS_OK)
@@ -637,7 +659,8 @@ static ks_status build_record(indexer *ix, int64_t rowid, ks_buf *rec, ks_buf *s
     const char *body = (const char *)sqlite3_column_text(ix->sel_article, 1);
     size_t body_n = (size_t)sqlite3_column_bytes(ix->sel_article, 1);
     body_n = body ? ks_norm_clip(body, body_n, BODY_MAX_BYTES) : 0;
-    if ((rc = analyze_field(ix, body, body_n, KS_FIELD_BODY, &fields, &surf, &n_fields, err)) != KS_OK) goto out;
+    if ((rc = analyze_field(ix, body, body_n, KS_FIELD_BODY, &fields, &surf, &n_fields, err)) != KS_OK)
+        goto out;
 
     ks_buf_byte(rec, 1);
     ks_buf_varint(rec, n_fields);
@@ -746,7 +769,7 @@ ks_status ks_search_unindex_article(sqlite3 *db, int64_t rowid, ks_error *err)
 
 typedef struct build {
     ks_strmap terms;
-    ks_strmap words;        /* surface words -> vocabulary */
+    ks_strmap words; /* surface words -> vocabulary */
     uint32_t *term_df;
     size_t term_df_cap;
     uint32_t *word_df;
@@ -756,10 +779,10 @@ typedef struct build {
     float *doc_len;
     size_t *doc_first;
     size_t n_docs, docs_cap;
-    uint32_t *pair_term;    /* (term id, weighted tf) pairs, per document */
+    uint32_t *pair_term; /* (term id, weighted tf) pairs, per document */
     float *pair_tf;
     size_t n_pairs, pairs_cap;
-    uint32_t *term_slot;    /* see build_add */
+    uint32_t *term_slot; /* see build_add */
     size_t term_slot_cap;
 } build;
 
@@ -782,7 +805,8 @@ static int grow_u32(uint32_t **v, size_t *cap, size_t need)
 {
     if (need <= *cap) return 1;
     size_t ncap = *cap ? *cap : 4096;
-    while (ncap < need) ncap *= 2;
+    while (ncap < need)
+        ncap *= 2;
     uint32_t *nv = realloc(*v, ncap * sizeof *nv);
     if (!nv) return 0;
     memset(nv + *cap, 0, (ncap - *cap) * sizeof *nv);
@@ -798,7 +822,8 @@ static int build_add(build *b, const ks_itune *it, int64_t rowid, const ks_doc *
                      size_t surf_n)
 {
     size_t n = 0;
-    for (size_t f = 0; f < d->n_fields; f++) n += 2 * d->fields[f].n_terms; /* with derived pinyin */
+    for (size_t f = 0; f < d->n_fields; f++)
+        n += 2 * d->fields[f].n_terms; /* with derived pinyin */
     if (b->n_docs == b->docs_cap) {
         size_t ncap = b->docs_cap ? b->docs_cap * 2 : 1024;
         int64_t *r = realloc(b->doc_rowid, ncap * sizeof *r);
@@ -814,7 +839,8 @@ static int build_add(build *b, const ks_itune *it, int64_t rowid, const ks_doc *
     }
     if (b->n_pairs + n > b->pairs_cap) {
         size_t ncap = b->pairs_cap ? b->pairs_cap : 65536;
-        while (ncap < b->n_pairs + n) ncap *= 2;
+        while (ncap < b->n_pairs + n)
+            ncap *= 2;
         uint32_t *pt = realloc(b->pair_term, ncap * sizeof *pt);
         if (!pt) return 0;
         b->pair_term = pt;
@@ -888,9 +914,12 @@ static void sort_postings(posting *p, size_t n, posting *tmp)
 {
     if (n < 2) return;
     size_t count[257] = {0};
-    for (size_t i = 0; i < n; i++) count[255 - p[i].impact + 1]++;
-    for (int k = 1; k <= 256; k++) count[k] += count[k - 1];
-    for (size_t i = 0; i < n; i++) tmp[count[255 - p[i].impact]++] = p[i];
+    for (size_t i = 0; i < n; i++)
+        count[255 - p[i].impact + 1]++;
+    for (int k = 1; k <= 256; k++)
+        count[k] += count[k - 1];
+    for (size_t i = 0; i < n; i++)
+        tmp[count[255 - p[i].impact]++] = p[i];
     memcpy(p, tmp, n * sizeof *p);
 }
 
@@ -899,7 +928,8 @@ static void encode_postings(ks_buf *out, const posting *p, size_t n)
     size_t i = 0;
     while (i < n) {
         size_t j = i;
-        while (j < n && p[j].impact == p[i].impact) j++;
+        while (j < n && p[j].impact == p[i].impact)
+            j++;
         ks_buf_byte(out, p[i].impact);
         ks_buf_varint(out, j - i);
         uint32_t prev = 0;
@@ -911,7 +941,7 @@ static void encode_postings(ks_buf *out, const posting *p, size_t n)
     }
 }
 
-static const ks_strmap *sort_map;
+static _Thread_local const ks_strmap *sort_map;
 
 static int cmp_id_by_str(const void *a, const void *b)
 {
@@ -927,8 +957,9 @@ static uint32_t *sorted_ids(const ks_strmap *m)
 {
     uint32_t *ids = malloc((m->n ? m->n : 1) * sizeof *ids);
     if (!ids) return NULL;
-    for (uint32_t i = 0; i < m->n; i++) ids[i] = i;
-    sort_map = m; /* qsort has no context argument; the rebuild holds the store's write lock */
+    for (uint32_t i = 0; i < m->n; i++)
+        ids[i] = i;
+    sort_map = m; /* qsort takes no context argument: a per-thread pointer */
     qsort(ids, m->n, sizeof *ids, cmp_id_by_str);
     sort_map = NULL;
     return ids;
@@ -938,14 +969,18 @@ static ks_status set_meta(sqlite3 *db, const char *key, double d, int64_t i, con
                           int kind, ks_error *err)
 {
     sqlite3_stmt *st = NULL;
-    if (sqlite3_prepare_v2(db, "INSERT OR REPLACE INTO search_meta(key, value) VALUES(?1, ?2)", -1, &st, NULL) !=
-        SQLITE_OK)
+    if (sqlite3_prepare_v2(db, "INSERT OR REPLACE INTO search_meta(key, value) VALUES(?1, ?2)", -1, &st,
+                           NULL) != SQLITE_OK)
         return db_error(db, err, "writing the index statistics");
     sqlite3_bind_text(st, 1, key, -1, SQLITE_STATIC);
-    if (kind == 0) sqlite3_bind_int64(st, 2, i);
-    else if (kind == 1) sqlite3_bind_double(st, 2, d);
-    else sqlite3_bind_blob(st, 2, blob ? blob : "", (int)blob_n, SQLITE_STATIC);
-    ks_status rc = sqlite3_step(st) == SQLITE_DONE ? KS_OK : db_error(db, err, "writing the index statistics");
+    if (kind == 0)
+        sqlite3_bind_int64(st, 2, i);
+    else if (kind == 1)
+        sqlite3_bind_double(st, 2, d);
+    else
+        sqlite3_bind_blob(st, 2, blob ? blob : "", (int)blob_n, SQLITE_STATIC);
+    ks_status rc =
+        sqlite3_step(st) == SQLITE_DONE ? KS_OK : db_error(db, err, "writing the index statistics");
     sqlite3_finalize(st);
     return rc;
 }
@@ -994,7 +1029,8 @@ static ks_status rebuild_all(sqlite3 *db, ks_error *err)
         ks_doc d;
         const uint8_t *blob = sqlite3_column_blob(sel, 1);
         if ((rc = ks_doc_parse(blob, (size_t)sqlite3_column_bytes(sel, 1), &d, err)) != KS_OK) goto out;
-        int ok = build_add(&b, &it, rowid, &d, sqlite3_column_blob(sel, 2), (size_t)sqlite3_column_bytes(sel, 2));
+        int ok =
+            build_add(&b, &it, rowid, &d, sqlite3_column_blob(sel, 2), (size_t)sqlite3_column_bytes(sel, 2));
         ks_doc_free(&d);
         if (!ok) goto nomem;
         if (rowid > max_rowid) max_rowid = rowid;
@@ -1004,7 +1040,8 @@ static ks_status rebuild_all(sqlite3 *db, ks_error *err)
         goto out;
     }
     double sum_len = 0;
-    for (size_t i = 0; i < b.n_docs; i++) sum_len += b.doc_len[i];
+    for (size_t i = 0; i < b.n_docs; i++)
+        sum_len += b.doc_len[i];
     double avgdl = b.n_docs ? sum_len / (double)b.n_docs : 1.0;
     if (avgdl <= 0) avgdl = 1.0;
 
@@ -1040,8 +1077,8 @@ static ks_status rebuild_all(sqlite3 *db, ks_error *err)
     }
     if (sqlite3_prepare_v2(db, "INSERT INTO search_term(term, df, pid) VALUES(?1, ?2, ?3)", -1, &ins, NULL) !=
             SQLITE_OK ||
-        sqlite3_prepare_v2(db, "INSERT INTO search_post(pid, h1, h2, tail) VALUES(?1, ?2, ?3, ?4)", -1, &ins_post,
-                           NULL) != SQLITE_OK) {
+        sqlite3_prepare_v2(db, "INSERT INTO search_post(pid, h1, h2, tail) VALUES(?1, ?2, ?3, ?4)", -1,
+                           &ins_post, NULL) != SQLITE_OK) {
         rc = db_error(db, err, "writing postings");
         goto out;
     }
@@ -1067,10 +1104,14 @@ static ks_status rebuild_all(sqlite3 *db, ks_error *err)
         sqlite3_bind_int64(ins, 3, pid);
         sqlite3_bind_int64(ins_post, 1, pid);
         sqlite3_bind_blob(ins_post, 2, head.p, (int)head.n, SQLITE_STATIC);
-        if (head2.n) sqlite3_bind_blob(ins_post, 3, head2.p, (int)head2.n, SQLITE_STATIC);
-        else sqlite3_bind_null(ins_post, 3);
-        if (tail.n) sqlite3_bind_blob(ins_post, 4, tail.p, (int)tail.n, SQLITE_STATIC);
-        else sqlite3_bind_null(ins_post, 4);
+        if (head2.n)
+            sqlite3_bind_blob(ins_post, 3, head2.p, (int)head2.n, SQLITE_STATIC);
+        else
+            sqlite3_bind_null(ins_post, 3);
+        if (tail.n)
+            sqlite3_bind_blob(ins_post, 4, tail.p, (int)tail.n, SQLITE_STATIC);
+        else
+            sqlite3_bind_null(ins_post, 4);
         if (sqlite3_step(ins) != SQLITE_DONE || sqlite3_step(ins_post) != SQLITE_DONE) {
             rc = db_error(db, err, "writing postings");
             goto out;
@@ -1104,7 +1145,8 @@ static ks_status rebuild_all(sqlite3 *db, ks_error *err)
     if ((rc = ks_search_model_train(db, err)) == KS_ERR_NOMEM) {
         /* The classifier is a bonus: without memory for it, search goes on without. */
         ks_log_warn("search", "%s; searching without the classifier", err ? err->msg : "out of memory");
-        sqlite3_exec(db, "DELETE FROM search_model; DELETE FROM search_meta WHERE key LIKE 'model_%'", NULL, NULL, NULL);
+        sqlite3_exec(db, "DELETE FROM search_model; DELETE FROM search_meta WHERE key LIKE 'model_%'", NULL,
+                     NULL, NULL);
         rc = KS_OK;
     }
     if (rc != KS_OK) goto out;

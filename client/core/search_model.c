@@ -28,16 +28,16 @@
 #define MODEL_EPOCHS 15
 #define MODEL_LR 1.0
 #define MODEL_L2 1e-5
-#define MODEL_MIN_EXAMPLES_PER_CLASS 3.0 /* on average: fewer, and the model mostly memorises titles */
+#define MODEL_MIN_EXAMPLES_PER_CLASS 3.0     /* on average: fewer, and the model mostly memorises titles */
 #define MODEL_MAX_CELLS (4u * 1024u * 1024u) /* features x classes kept in memory while training */
-#define MODEL_MAX_WORK 400000000.0        /* epochs x examples x features x classes */
-#define MODEL_KEEP 0.02                   /* weights below this share of the largest are dropped */
+#define MODEL_MAX_WORK 400000000.0           /* epochs x examples x features x classes */
+#define MODEL_KEEP 0.02                      /* weights below this share of the largest are dropped */
 
 typedef struct trainset {
-    ks_strmap classes;  /* article id -> class */
-    ks_strmap feats;    /* term -> feature */
+    ks_strmap classes; /* article id -> class */
+    ks_strmap feats;   /* term -> feature */
     uint32_t *ex_class;
-    size_t *ex_first;   /* n_ex + 1 offsets into ex_feat */
+    size_t *ex_first; /* n_ex + 1 offsets into ex_feat */
     uint32_t *ex_feat;
     size_t n_ex, ex_cap, n_feat_refs, feat_cap;
 } trainset;
@@ -67,7 +67,8 @@ static int add_example(trainset *t, uint32_t cls, const ks_doc_field *fd)
     }
     if (t->n_feat_refs + fd->n_terms > t->feat_cap) {
         size_t ncap = t->feat_cap ? t->feat_cap : 8192;
-        while (ncap < t->n_feat_refs + fd->n_terms) ncap *= 2;
+        while (ncap < t->n_feat_refs + fd->n_terms)
+            ncap *= 2;
         uint32_t *f = realloc(t->ex_feat, ncap * sizeof *f);
         if (!f) return 0;
         t->ex_feat = f;
@@ -87,8 +88,8 @@ static int add_example(trainset *t, uint32_t cls, const ks_doc_field *fd)
 
 static ks_status clear_model(sqlite3 *db, ks_error *err)
 {
-    if (sqlite3_exec(db, "DELETE FROM search_model; DELETE FROM search_meta WHERE key LIKE 'model_%'", NULL, NULL,
-                     NULL) != SQLITE_OK)
+    if (sqlite3_exec(db, "DELETE FROM search_model; DELETE FROM search_meta WHERE key LIKE 'model_%'", NULL,
+                     NULL, NULL) != SQLITE_OK)
         return ks_error_set(err, KS_ERR_DB, "search index: clearing the classifier: %s", sqlite3_errmsg(db));
     return KS_OK;
 }
@@ -123,7 +124,8 @@ ks_status ks_search_model_train(sqlite3 *db, ks_error *err)
         uint32_t cls = ks_strmap_get(&t.classes, aid, strlen(aid), 1);
         ks_doc d;
         if (cls == UINT32_MAX) goto nomem;
-        if (ks_doc_parse(sqlite3_column_blob(sel, 1), (size_t)sqlite3_column_bytes(sel, 1), &d, NULL) != KS_OK)
+        if (ks_doc_parse(sqlite3_column_blob(sel, 1), (size_t)sqlite3_column_bytes(sel, 1), &d, NULL) !=
+            KS_OK)
             continue; /* a damaged record only loses its examples */
         int ok = 1;
         for (size_t f = 0; f < d.n_fields && ok; f++)
@@ -136,8 +138,8 @@ ks_status ks_search_model_train(sqlite3 *db, ks_error *err)
     sel = NULL;
     size_t nc = t.classes.n, nf = t.feats.n, ne = t.n_ex;
     double work = (double)MODEL_EPOCHS * (double)t.n_feat_refs * (double)nc;
-    if (nc < 2 || (double)ne < MODEL_MIN_EXAMPLES_PER_CLASS * (double)nc || (double)nf * (double)nc > MODEL_MAX_CELLS ||
-        work > MODEL_MAX_WORK) {
+    if (nc < 2 || (double)ne < MODEL_MIN_EXAMPLES_PER_CLASS * (double)nc ||
+        (double)nf * (double)nc > MODEL_MAX_CELLS || work > MODEL_MAX_WORK) {
         ks_log_debug("search", "no classifier: %zu classes, %zu examples, %zu features", nc, ne, nf);
         goto out;
     }
@@ -148,9 +150,12 @@ ks_status ks_search_model_train(sqlite3 *db, ks_error *err)
     z = malloc(nc * sizeof *z);
     order = malloc(ne * sizeof *order);
     if (!w || !g || !bias || !gb || !z || !order) goto nomem;
-    for (size_t i = 0; i < nf * nc; i++) g[i] = 1e-8f;
-    for (size_t i = 0; i < nc; i++) gb[i] = 1e-8f;
-    for (size_t i = 0; i < ne; i++) order[i] = i;
+    for (size_t i = 0; i < nf * nc; i++)
+        g[i] = 1e-8f;
+    for (size_t i = 0; i < nc; i++)
+        gb[i] = 1e-8f;
+    for (size_t i = 0; i < ne; i++)
+        order[i] = i;
     uint64_t seed = 0x2545F4914F6CDD1Dull;
     for (int ep = 0; ep < MODEL_EPOCHS; ep++) {
         for (size_t i = ne; i > 1; i--) {
@@ -164,16 +169,20 @@ ks_status ks_search_model_train(sqlite3 *db, ks_error *err)
             size_t first = t.ex_first[e], n = t.ex_first[e + 1] - first;
             double x = 1.0 / sqrt((double)n); /* binary features, unit length */
             double mx = -1e300;
-            for (size_t c = 0; c < nc; c++) z[c] = bias[c];
+            for (size_t c = 0; c < nc; c++)
+                z[c] = bias[c];
             for (size_t f = first; f < first + n; f++) {
                 const float *wf = w + (size_t)t.ex_feat[f] * nc;
-                for (size_t c = 0; c < nc; c++) z[c] += wf[c] * x;
+                for (size_t c = 0; c < nc; c++)
+                    z[c] += wf[c] * x;
             }
             for (size_t c = 0; c < nc; c++)
                 if (z[c] > mx) mx = z[c];
             double sum = 0;
-            for (size_t c = 0; c < nc; c++) sum += (z[c] = exp(z[c] - mx));
-            for (size_t c = 0; c < nc; c++) z[c] = z[c] / sum - (c == t.ex_class[e] ? 1.0 : 0.0);
+            for (size_t c = 0; c < nc; c++)
+                sum += (z[c] = exp(z[c] - mx));
+            for (size_t c = 0; c < nc; c++)
+                z[c] = z[c] / sum - (c == t.ex_class[e] ? 1.0 : 0.0);
             for (size_t f = first; f < first + n; f++) {
                 float *wf = w + (size_t)t.ex_feat[f] * nc, *gf = g + (size_t)t.ex_feat[f] * nc;
                 for (size_t c = 0; c < nc; c++) {
@@ -194,7 +203,8 @@ ks_status ks_search_model_train(sqlite3 *db, ks_error *err)
         if (fabsf(w[i]) > wmax) wmax = fabsf(w[i]);
     if (wmax <= 0) goto out;
     double scale = wmax / 127.0;
-    if (sqlite3_prepare_v2(db, "INSERT INTO search_model(feature, w) VALUES(?1, ?2)", -1, &ins, NULL) != SQLITE_OK) {
+    if (sqlite3_prepare_v2(db, "INSERT INTO search_model(feature, w) VALUES(?1, ?2)", -1, &ins, NULL) !=
+        SQLITE_OK) {
         rc = ks_error_set(err, KS_ERR_DB, "search index: writing the classifier: %s", sqlite3_errmsg(db));
         goto out;
     }
@@ -236,8 +246,8 @@ ks_status ks_search_model_train(sqlite3 *db, ks_error *err)
         (rc = ks_search_meta_set_blob(db, "model_bias", bias, nc * sizeof *bias, err)) != KS_OK ||
         (rc = ks_search_meta_set_int(db, "model_scale_ppm", (int64_t)llround(scale * 1e6), err)) != KS_OK)
         goto out;
-    ks_log_debug("search", "classifier: %zu classes, %zu examples, %zu features, %zu weights kept", nc, ne, nf,
-                 kept);
+    ks_log_debug("search", "classifier: %zu classes, %zu examples, %zu features, %zu weights kept", nc, ne,
+                 nf, kept);
     goto out;
 nomem:
     rc = ks_error_set(err, KS_ERR_NOMEM, "search index: out of memory training the classifier");

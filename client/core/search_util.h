@@ -70,12 +70,12 @@ int ks_rd_varint(const uint8_t **p, const uint8_t *end, uint64_t *v);
 
 /* A string -> uint32 id map with an arena for the strings. */
 typedef struct ks_strmap {
-    uint32_t *slots;     /* id + 1, 0 = empty */
+    uint32_t *slots; /* id + 1, 0 = empty */
     size_t n_slots;
     char *arena;
     size_t arena_n, arena_cap;
-    uint32_t *off;       /* per id: offset of its string in arena */
-    uint8_t *len;        /* per id: length */
+    uint32_t *off; /* per id: offset of its string in arena */
+    uint8_t *len;  /* per id: length */
     size_t n, cap;
     int oom;
 } ks_strmap;
@@ -116,14 +116,14 @@ typedef struct ks_doc_term {
 typedef struct ks_doc_field {
     uint8_t kind;
     uint32_t n_tokens;
-    ks_doc_term *terms;  /* sorted by bytes */
+    ks_doc_term *terms; /* sorted by bytes */
     size_t n_terms;
 } ks_doc_field;
 
 typedef struct ks_doc {
     ks_doc_field *fields;
     size_t n_fields;
-    ks_doc_term *pool;   /* storage behind fields[].terms */
+    ks_doc_term *pool; /* storage behind fields[].terms */
 } ks_doc;
 
 /* Parses a record; returns KS_ERR_CORRUPT when it is malformed. */

@@ -18,7 +18,11 @@ typedef struct word {
 static int is_cons(const word *x, size_t i)
 {
     switch (x->w[i]) {
-    case 'a': case 'e': case 'i': case 'o': case 'u':
+    case 'a':
+    case 'e':
+    case 'i':
+    case 'o':
+    case 'u':
         return 0;
     case 'y':
         /* 'y' is a vowel after a consonant ("fly") and a consonant at the
@@ -34,11 +38,14 @@ static int measure(const word *x, size_t len)
 {
     size_t i = 0;
     int m = 0;
-    while (i < len && is_cons(x, i)) i++;
+    while (i < len && is_cons(x, i))
+        i++;
     for (;;) {
-        while (i < len && !is_cons(x, i)) i++;
+        while (i < len && !is_cons(x, i))
+            i++;
         if (i >= len) return m;
-        while (i < len && is_cons(x, i)) i++;
+        while (i < len && is_cons(x, i))
+            i++;
         m++;
     }
 }
@@ -99,23 +106,31 @@ static int apply_rules(word *x, const rule *rules, size_t n_rules, int min_m)
 static void step1ab(word *x)
 {
     size_t s;
-    if (ends(x, "sses", &s)) set_to(x, s, "ss");
-    else if (ends(x, "ies", &s)) set_to(x, s, "i");
-    else if (ends(x, "ss", &s)) { /* unchanged */ }
-    else if (ends(x, "s", &s)) set_to(x, s, "");
+    if (ends(x, "sses", &s))
+        set_to(x, s, "ss");
+    else if (ends(x, "ies", &s))
+        set_to(x, s, "i");
+    else if (ends(x, "ss", &s)) { /* unchanged */
+    } else if (ends(x, "s", &s))
+        set_to(x, s, "");
 
     if (ends(x, "eed", &s)) {
         if (measure(x, s) > 0) set_to(x, s, "ee");
         return;
     }
     int cut = 0;
-    if (ends(x, "ed", &s) && has_vowel(x, s)) cut = 1;
-    else if (ends(x, "ing", &s) && has_vowel(x, s)) cut = 1;
+    if (ends(x, "ed", &s) && has_vowel(x, s))
+        cut = 1;
+    else if (ends(x, "ing", &s) && has_vowel(x, s))
+        cut = 1;
     if (!cut) return;
     x->n = s;
-    if (ends(x, "at", &s)) set_to(x, s, "ate");
-    else if (ends(x, "bl", &s)) set_to(x, s, "ble");
-    else if (ends(x, "iz", &s)) set_to(x, s, "ize");
+    if (ends(x, "at", &s))
+        set_to(x, s, "ate");
+    else if (ends(x, "bl", &s))
+        set_to(x, s, "ble");
+    else if (ends(x, "iz", &s))
+        set_to(x, s, "ize");
     else if (double_cons(x, x->n)) {
         char c = x->w[x->n - 1];
         if (c != 'l' && c != 's' && c != 'z') x->n--;
@@ -133,11 +148,10 @@ static void step1c(word *x)
 static void step2(word *x)
 {
     static const rule rules[] = {
-        {"ational", "ate"}, {"tional", "tion"}, {"enci", "ence"}, {"anci", "ance"},
-        {"izer", "ize"},    {"bli", "ble"},     {"alli", "al"},   {"entli", "ent"},
-        {"eli", "e"},       {"ousli", "ous"},   {"ization", "ize"}, {"ation", "ate"},
-        {"ator", "ate"},    {"alism", "al"},    {"iveness", "ive"}, {"fulness", "ful"},
-        {"ousness", "ous"}, {"aliti", "al"},    {"iviti", "ive"}, {"biliti", "ble"},
+        {"ational", "ate"}, {"tional", "tion"}, {"enci", "ence"}, {"anci", "ance"}, {"izer", "ize"},
+        {"bli", "ble"},     {"alli", "al"},     {"entli", "ent"}, {"eli", "e"},     {"ousli", "ous"},
+        {"ization", "ize"}, {"ation", "ate"},   {"ator", "ate"},  {"alism", "al"},  {"iveness", "ive"},
+        {"fulness", "ful"}, {"ousness", "ous"}, {"aliti", "al"},  {"iviti", "ive"}, {"biliti", "ble"},
         {"logi", "log"},
     };
     apply_rules(x, rules, sizeof rules / sizeof rules[0], 0);
@@ -155,8 +169,8 @@ static void step3(word *x)
 static void step4(word *x)
 {
     static const char *const sufs[] = {
-        "al", "ance", "ence", "er", "ic", "able", "ible", "ant", "ement", "ment", "ent",
-        "ion", "ou", "ism", "ate", "iti", "ous", "ive", "ize",
+        "al",  "ance", "ence", "er",  "ic",  "able", "ible", "ant", "ement", "ment",
+        "ent", "ion",  "ou",   "ism", "ate", "iti",  "ous",  "ive", "ize",
     };
     /* Longest match first matters where one suffix ends another
      * ("ement"/"ment"/"ent"): try every suffix and keep the longest. */
@@ -214,24 +228,32 @@ size_t ks_stem_en(const char *in, size_t len, char out[KS_STEM_MAX])
 /* Function words: articles, pronouns, auxiliaries, prepositions and
  * conjunctions. Sorted, for the binary search below; lengths are kept so
  * the search (run for every word indexed) never calls strlen. */
-#define W(s) {s, sizeof(s) - 1}
+#define W(s)                                                                                                 \
+    {                                                                                                        \
+        s, sizeof(s) - 1                                                                                     \
+    }
 static const struct {
     const char *w;
     size_t len;
 } stop_words[] = {
-    W("a"), W("about"), W("above"), W("after"), W("again"), W("against"), W("all"), W("am"), W("an"), W("and"),
-    W("any"), W("are"), W("as"), W("at"), W("be"), W("because"), W("been"), W("before"), W("being"), W("below"),
-    W("between"), W("both"), W("but"), W("by"), W("can"), W("could"), W("did"), W("do"), W("does"), W("doing"),
-    W("down"), W("during"), W("each"), W("few"), W("for"), W("from"), W("further"), W("had"), W("has"),
-    W("have"), W("having"), W("he"), W("her"), W("here"), W("hers"), W("herself"), W("him"), W("himself"),
-    W("his"), W("how"), W("i"), W("if"), W("im"), W("in"), W("into"), W("is"), W("it"), W("its"), W("itself"),
-    W("just"), W("me"), W("more"), W("most"), W("my"), W("myself"), W("no"), W("nor"), W("not"), W("of"),
-    W("off"), W("on"), W("once"), W("only"), W("or"), W("other"), W("our"), W("ours"), W("ourselves"), W("out"),
-    W("over"), W("own"), W("same"), W("she"), W("should"), W("so"), W("some"), W("such"), W("than"), W("that"),
-    W("the"), W("their"), W("theirs"), W("them"), W("themselves"), W("then"), W("there"), W("these"), W("they"),
-    W("this"), W("those"), W("through"), W("to"), W("too"), W("under"), W("until"), W("up"), W("very"), W("was"),
-    W("we"), W("were"), W("what"), W("when"), W("where"), W("which"), W("while"), W("who"), W("whom"), W("why"),
-    W("will"), W("with"), W("would"), W("you"), W("your"), W("yours"), W("yourself"), W("yourselves"),
+    W("a"),         W("about"),   W("above"),      W("after"),   W("again"), W("against"),  W("all"),
+    W("am"),        W("an"),      W("and"),        W("any"),     W("are"),   W("as"),       W("at"),
+    W("be"),        W("because"), W("been"),       W("before"),  W("being"), W("below"),    W("between"),
+    W("both"),      W("but"),     W("by"),         W("can"),     W("could"), W("did"),      W("do"),
+    W("does"),      W("doing"),   W("down"),       W("during"),  W("each"),  W("few"),      W("for"),
+    W("from"),      W("further"), W("had"),        W("has"),     W("have"),  W("having"),   W("he"),
+    W("her"),       W("here"),    W("hers"),       W("herself"), W("him"),   W("himself"),  W("his"),
+    W("how"),       W("i"),       W("if"),         W("im"),      W("in"),    W("into"),     W("is"),
+    W("it"),        W("its"),     W("itself"),     W("just"),    W("me"),    W("more"),     W("most"),
+    W("my"),        W("myself"),  W("no"),         W("nor"),     W("not"),   W("of"),       W("off"),
+    W("on"),        W("once"),    W("only"),       W("or"),      W("other"), W("our"),      W("ours"),
+    W("ourselves"), W("out"),     W("over"),       W("own"),     W("same"),  W("she"),      W("should"),
+    W("so"),        W("some"),    W("such"),       W("than"),    W("that"),  W("the"),      W("their"),
+    W("theirs"),    W("them"),    W("themselves"), W("then"),    W("there"), W("these"),    W("they"),
+    W("this"),      W("those"),   W("through"),    W("to"),      W("too"),   W("under"),    W("until"),
+    W("up"),        W("very"),    W("was"),        W("we"),      W("were"),  W("what"),     W("when"),
+    W("where"),     W("which"),   W("while"),      W("who"),     W("whom"),  W("why"),      W("will"),
+    W("with"),      W("would"),   W("you"),        W("your"),    W("yours"), W("yourself"), W("yourselves"),
 };
 #undef W
 
@@ -245,8 +267,10 @@ int ks_stem_is_stop(const char *word_s, size_t len)
         int c = memcmp(stop_words[mid].w, word_s, wl < len ? wl : len);
         if (c == 0) c = wl < len ? -1 : (wl > len ? 1 : 0);
         if (c == 0) return 1;
-        if (c < 0) lo = mid + 1;
-        else hi = mid;
+        if (c < 0)
+            lo = mid + 1;
+        else
+            hi = mid;
     }
     return 0;
 }

@@ -34,11 +34,12 @@ typedef struct opts {
 
 static void usage(FILE *f)
 {
-    fprintf(f, "usage: kioskctl --data-dir DIR search [--json] [--batch] [--locale L] [--limit N] [QUERY...]\n"
-               "  --batch    read one query per line from standard input\n"
-               "  --json     one JSON object per query (see docs/search.md)\n"
-               "  --locale   prefer articles in this locale, falling back along its chain\n"
-               "  --limit    at most N results per query (1..100, default %d)\n",
+    fprintf(f,
+            "usage: kioskctl --data-dir DIR search [--json] [--batch] [--locale L] [--limit N] [QUERY...]\n"
+            "  --batch    read one query per line from standard input\n"
+            "  --json     one JSON object per query (see docs/search.md)\n"
+            "  --locale   prefer articles in this locale, falling back along its chain\n"
+            "  --limit    at most N results per query (1..100, default %d)\n",
             DEFAULT_LIMIT);
 }
 
@@ -50,7 +51,8 @@ static char *valid_utf8(const char *s, size_t n)
     size_t o = 0, i = 0;
     while (i < n) {
         utf8proc_int32_t cp;
-        utf8proc_ssize_t k = utf8proc_iterate((const utf8proc_uint8_t *)s + i, (utf8proc_ssize_t)(n - i), &cp);
+        utf8proc_ssize_t k =
+            utf8proc_iterate((const utf8proc_uint8_t *)s + i, (utf8proc_ssize_t)(n - i), &cp);
         if (k <= 0 || cp == 0) {
             memcpy(out + o, "\xEF\xBF\xBD", 3);
             o += 3;
@@ -109,8 +111,9 @@ static int print_text(const char *query, size_t len, const ks_search_result *r)
     for (size_t i = 0; i < r->n_hits; i++)
         printf("  %2zu. %-40s [%s] %s  (%.2f)\n", i + 1, r->hits[i].title, r->hits[i].locale, r->hits[i].id,
                r->hits[i].score);
-    printf("  %s, %llu us\n", r->confident ? "confident: the first result answers the query"
-                                           : "not confident: offer choices or a human",
+    printf("  %s, %llu us\n",
+           r->confident ? "confident: the first result answers the query"
+                        : "not confident: offer choices or a human",
            (unsigned long long)r->took_us);
     return fflush(stdout) == 0;
 }
@@ -224,7 +227,8 @@ int ks_cmd_search(const char *data_dir, int argc, char **argv)
         ssize_t n;
         while ((n = getline(&line, &cap, stdin)) >= 0) {
             size_t len = (size_t)n;
-            while (len && (line[len - 1] == '\n' || line[len - 1] == '\r')) len--;
+            while (len && (line[len - 1] == '\n' || line[len - 1] == '\r'))
+                len--;
             if (!run_one(s, &o, line, len)) goto out;
         }
         if (ferror(stdin)) {

@@ -24,6 +24,7 @@
 #include "ks/ime.h"
 #include "ks/log.h"
 #include "ks/path.h"
+#include "ks/str.h"
 
 #define MOD "ime"
 #define DEFAULT_SHARED_DIR "/usr/share/rime-data"
@@ -182,14 +183,6 @@ int ks_ime_schema_parse(const char *name)
     for (int i = 0; i < KS_IME_SCHEMA_COUNT; i++)
         if (strcmp(name, k_schemas[i].name) == 0) return i;
     return -1;
-}
-
-static char *dup_str(const char *s)
-{
-    size_t n = strlen(s) + 1;
-    char *p = malloc(n);
-    if (p) memcpy(p, s, n);
-    return p;
 }
 
 /* Worker-side failure: recorded for ks_ime_failure() and logged once. */
@@ -385,7 +378,7 @@ ks_status ks_ime_create_with_shared(const char *data_dir, const char *shared_dir
     ime->created_us = ks_clock_real_us();
     ime->api = rime_get_api();
     ime->user_dir = ks_path_join(data_dir, "rime");
-    ime->shared_dir = dup_str(shared_dir ? shared_dir : DEFAULT_SHARED_DIR);
+    ime->shared_dir = ks_strdup(shared_dir ? shared_dir : DEFAULT_SHARED_DIR);
     ime->staging_dir = ime->user_dir ? ks_path_join(ime->user_dir, "build") : NULL;
     ime->lock = SDL_CreateMutex();
     ime->done = SDL_CreateCond();

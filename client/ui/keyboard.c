@@ -26,6 +26,7 @@
 #include "ks/keyboard.h"
 #include "ks/log.h"
 #include "ks/path.h"
+#include "ks/str.h"
 #include "ks/theme.h"
 
 #define MOD "keyboard"
@@ -174,15 +175,6 @@ struct ks_keyboard {
 /* ---------------------------------------------------------------------- */
 /* small helpers                                                           */
 
-static char *dup_str(const char *s)
-{
-    if (!s) return NULL;
-    size_t n = strlen(s) + 1;
-    char *p = malloc(n);
-    if (p) memcpy(p, s, n);
-    return p;
-}
-
 static int imin(int a, int b)
 {
     return a < b ? a : b;
@@ -319,7 +311,7 @@ static ks_status get_string(const cJSON *obj, const char *name, size_t max, char
         return ks_error_set(err, KS_ERR_INVALID, "%s: '%s' is longer than %zu bytes", where, name, max);
     if (!utf8_valid(v->valuestring))
         return ks_error_set(err, KS_ERR_INVALID, "%s: '%s' is not valid UTF-8", where, name);
-    *out = dup_str(v->valuestring);
+    *out = ks_strdup(v->valuestring);
     if (!*out) return ks_error_set(err, KS_ERR_NOMEM, "%s: no memory", where);
     return KS_OK;
 }
@@ -413,7 +405,7 @@ static ks_status parse_key(const cJSON *o, const char *where, int has_text_case,
                                   where, i + 1, MAX_TEXT_BYTES);
                 goto out;
             }
-            k->alts[i] = dup_str(s);
+            k->alts[i] = ks_strdup(s);
             k->shift_alts[i] = has_text_case ? to_upper(s) : NULL;
             k->n_alts = (size_t)i + 1;
             if (!k->alts[i]) {
@@ -476,10 +468,10 @@ static ks_status parse_layout(const char *json, size_t len, const char *file, kb
     double mm = l->key_mm;
     if ((st = get_number(root, "key_mm", 10.0, 40.0, &mm, where, err))) goto out;
     l->key_mm = (float)mm;
-    if (!l->title) l->title = dup_str(l->name);
-    if (!l->short_name) l->short_name = dup_str(l->name);
-    if (!l->locale) l->locale = dup_str("en");
-    l->file = dup_str(file);
+    if (!l->title) l->title = ks_strdup(l->name);
+    if (!l->short_name) l->short_name = ks_strdup(l->name);
+    if (!l->locale) l->locale = ks_strdup("en");
+    l->file = ks_strdup(file);
     if (!l->title || !l->short_name || !l->locale || !l->file) {
         st = ks_error_set(err, KS_ERR_NOMEM, "%s: no memory", where);
         goto out;
@@ -634,7 +626,7 @@ static ks_status load_layouts(ks_keyboard *kb, const char *dir, ks_error *err)
                 ks_error_set(err, KS_ERR_TOO_LARGE, "keyboard: more than %d layouts in %s", MAX_LAYOUTS, dir);
             break;
         }
-        if (!(names[n] = dup_str(e->d_name))) {
+        if (!(names[n] = ks_strdup(e->d_name))) {
             st = ks_error_set(err, KS_ERR_NOMEM, "keyboard: no memory");
             break;
         }
@@ -859,7 +851,7 @@ static void ime_sync(ks_keyboard *kb)
     const char *pre = ime_active(kb) ? v.preedit : "";
     if (strcmp(pre, kb->preedit ? kb->preedit : "") != 0) {
         free(kb->preedit);
-        kb->preedit = dup_str(pre);
+        kb->preedit = ks_strdup(pre);
         emit(kb, KS_KB_EV_PREEDIT, NULL);
     }
     kb->cand_first = 0;
@@ -1094,8 +1086,8 @@ void ks_keyboard_destroy(ks_keyboard *kb)
 
 ks_status ks_keyboard_set_notes(ks_keyboard *kb, const char *preparing, const char *unavailable, ks_error *err)
 {
-    char *p = preparing && *preparing ? dup_str(preparing) : NULL;
-    char *u = unavailable && *unavailable ? dup_str(unavailable) : NULL;
+    char *p = preparing && *preparing ? ks_strdup(preparing) : NULL;
+    char *u = unavailable && *unavailable ? ks_strdup(unavailable) : NULL;
     if ((preparing && *preparing && !p) || (unavailable && *unavailable && !u)) {
         free(p);
         free(u);

@@ -34,14 +34,14 @@ typedef enum ks_term_kind {
 } ks_term_kind;
 
 typedef struct ks_term {
-    char s[KS_TERM_MAX];  /* NUL-terminated */
+    char s[KS_TERM_MAX]; /* NUL-terminated */
     uint8_t len;
-    uint8_t kind;         /* ks_term_kind */
-    uint8_t surf_len;     /* KS_TERM_WORD: the word before stemming, in norm */
-    uint8_t last;         /* 1 when this term comes from the text's last token */
-    uint8_t variant;      /* 1: only in the Taiwan->mainland wording (ks_norm_text_alt) */
+    uint8_t kind;     /* ks_term_kind */
+    uint8_t surf_len; /* KS_TERM_WORD: the word before stemming, in norm */
+    uint8_t last;     /* 1 when this term comes from the text's last token */
+    uint8_t variant;  /* 1: only in the Taiwan->mainland wording (ks_norm_text_alt) */
     uint32_t surf_off;
-    uint32_t pos;         /* token position in the text (words and Han characters) */
+    uint32_t pos; /* token position in the text (words and Han characters) */
 } ks_term;
 
 /* The terms of one text. norm is the normalised text (surface words of
@@ -52,8 +52,8 @@ typedef struct ks_terms {
     size_t cap;
     char *norm;
     size_t norm_len;
-    uint32_t n_tokens;    /* words + Han characters seen */
-    int ends_in_space;    /* the raw text ended with a separator */
+    uint32_t n_tokens; /* words + Han characters seen */
+    int ends_in_space; /* the raw text ended with a separator */
 } ks_terms;
 
 /* Analyses len bytes of text (any bytes) into *out (zero it first or reuse

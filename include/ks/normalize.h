@@ -30,8 +30,7 @@ void ks_norm_close(ks_norm *n);
  * NUL-terminated string of lowercase words separated by single spaces (no
  * leading/trailing space), free() it; *out_len its length (may be NULL).
  * Fails only when memory runs out. */
-ks_status ks_norm_text(ks_norm *n, const char *text, size_t len, char **out, size_t *out_len,
-                       ks_error *err);
+ks_status ks_norm_text(ks_norm *n, const char *text, size_t len, char **out, size_t *out_len, ks_error *err);
 
 /* Like ks_norm_text, and when the text is written in Traditional Chinese
  * (and is at most 1 KB: meant for queries) also gives, in *alt (else

@@ -28,11 +28,11 @@ static char *normed(const char *s, size_t len)
     return out;
 }
 
-#define CHECK_NORM(in, want)                          \
-    do {                                              \
-        char *got_ = normed(in, strlen(in));          \
-        KS_CHECK_STR(got_, want);                     \
-        free(got_);                                   \
+#define CHECK_NORM(in, want)                                                                                 \
+    do {                                                                                                     \
+        char *got_ = normed(in, strlen(in));                                                                 \
+        KS_CHECK_STR(got_, want);                                                                            \
+        free(got_);                                                                                          \
     } while (0)
 
 static void test_normalize_folds_case_and_full_width(void)
@@ -73,7 +73,10 @@ static void test_normalize_folds_traditional_to_simplified(void)
 
 static void test_normalize_treats_invalid_utf8_as_separators(void)
 {
-    const char bad[] = "\xff\xfe" "abc\xc3" " d\xe4\xb8" "e\x80x";
+    const char bad[] = "\xff\xfe"
+                       "abc\xc3"
+                       " d\xe4\xb8"
+                       "e\x80x";
     char *got = normed(bad, sizeof bad - 1);
     KS_REQUIRE(got != NULL);
     KS_CHECK_STR(got, "abc d e x");
@@ -147,12 +150,12 @@ static void test_norm_is_han_covers_cjk_blocks(void)
     KS_CHECK(!ks_norm_is_han(0xFF0C)); /* full-width comma */
 }
 
-#define CHECK_STEM(w, want)                                 \
-    do {                                                    \
-        char st_[KS_STEM_MAX];                              \
-        size_t n_ = ks_stem_en(w, strlen(w), st_);          \
-        KS_CHECK_STR(st_, want);                            \
-        KS_CHECK(n_ == strlen(want));                       \
+#define CHECK_STEM(w, want)                                                                                  \
+    do {                                                                                                     \
+        char st_[KS_STEM_MAX];                                                                               \
+        size_t n_ = ks_stem_en(w, strlen(w), st_);                                                           \
+        KS_CHECK_STR(st_, want);                                                                             \
+        KS_CHECK(n_ == strlen(want));                                                                        \
     } while (0)
 
 static void test_stem_follows_porter(void)
@@ -212,7 +215,8 @@ static void test_pinyin_reads_common_characters(void)
 static int has_term(const ks_terms *t, const char *s, int kind)
 {
     for (size_t i = 0; i < t->n; i++)
-        if (t->v[i].len == strlen(s) && memcmp(t->v[i].s, s, t->v[i].len) == 0 && (kind < 0 || t->v[i].kind == kind))
+        if (t->v[i].len == strlen(s) && memcmp(t->v[i].s, s, t->v[i].len) == 0 &&
+            (kind < 0 || t->v[i].kind == kind))
             return 1;
     return 0;
 }
@@ -271,7 +275,8 @@ static void test_analyze_query_adds_mainland_variants(void)
     KS_CHECK(has_term(&t, "系结", KS_TERM_HAN2));
     int variant = 0;
     for (size_t i = 0; i < t.n; i++)
-        if (t.v[i].len == strlen("绑定") && memcmp(t.v[i].s, "绑定", t.v[i].len) == 0) variant = t.v[i].variant;
+        if (t.v[i].len == strlen("绑定") && memcmp(t.v[i].s, "绑定", t.v[i].len) == 0)
+            variant = t.v[i].variant;
     KS_CHECK(variant == 1);
     ks_terms_free(&t);
     /* content is analysed without variants */

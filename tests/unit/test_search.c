@@ -68,7 +68,10 @@ static ks_search_result run(fixture *f, const char *q, const char *locale)
     return r;
 }
 
-static const char *top(const ks_search_result *r) { return r->n_hits ? r->hits[0].id : "(none)"; }
+static const char *top(const ks_search_result *r)
+{
+    return r->n_hits ? r->hits[0].id : "(none)";
+}
 
 /* Runs q and checks that want comes first. */
 static void expect_top(fixture *f, const char *q, const char *locale, const char *want)
@@ -134,8 +137,8 @@ static void test_search_tolerates_typos(void)
 {
     fixture f;
     KS_REQUIRE(open_fixture(&f));
-    expect_top(&f, "recovrey phrsae", NULL, "seed_phrase");   /* transpositions */
-    expect_top(&f, "the headst is blury", NULL, "headset_fit"); /* deletions */
+    expect_top(&f, "recovrey phrsae", NULL, "seed_phrase");      /* transpositions */
+    expect_top(&f, "the headst is blury", NULL, "headset_fit");  /* deletions */
     expect_top(&f, "my phonne was stollen", NULL, "lost_phone"); /* insertions */
     expect_top(&f, "trasnfer pneding", NULL, "stuck_transfer");
     close_fixture(&f);
@@ -226,9 +229,11 @@ static void test_search_gives_one_hit_per_article(void)
     KS_REQUIRE(open_fixture(&f));
     ks_search_result r = run(&f, "助记词", NULL);
     for (size_t i = 0; i < r.n_hits; i++)
-        for (size_t j = i + 1; j < r.n_hits; j++) KS_CHECK(strcmp(r.hits[i].id, r.hits[j].id) != 0);
+        for (size_t j = i + 1; j < r.n_hits; j++)
+            KS_CHECK(strcmp(r.hits[i].id, r.hits[j].id) != 0);
     KS_CHECK(r.n_hits >= 1);
-    for (size_t i = 1; i < r.n_hits; i++) KS_CHECK(r.hits[i - 1].score >= r.hits[i].score);
+    for (size_t i = 1; i < r.n_hits; i++)
+        KS_CHECK(r.hits[i - 1].score >= r.hits[i].score);
     ks_search_result_free(&r);
     close_fixture(&f);
 }
@@ -253,9 +258,26 @@ static void test_search_handles_hostile_queries_as_text(void)
     fixture f;
     KS_REQUIRE(open_fixture(&f));
     static const char *const hostile[] = {
-        "\"recovery phrase\"", "phrase*", "-phrase", "title:phrase", "NEAR(recovery phrase)",
-        "phrase AND OR NOT", "'; DROP TABLE articles; --", "*", "-", ":", "\"", "(", ")", "^", "\\",
-        "%s%n%x", "\xff\xfe\xfd", "助记词\xe4\xb8", "\t\n\r", "~hua.bei",
+        "\"recovery phrase\"",
+        "phrase*",
+        "-phrase",
+        "title:phrase",
+        "NEAR(recovery phrase)",
+        "phrase AND OR NOT",
+        "'; DROP TABLE articles; --",
+        "*",
+        "-",
+        ":",
+        "\"",
+        "(",
+        ")",
+        "^",
+        "\\",
+        "%s%n%x",
+        "\xff\xfe\xfd",
+        "助记词\xe4\xb8",
+        "\t\n\r",
+        "~hua.bei",
     };
     for (size_t i = 0; i < sizeof hostile / sizeof hostile[0]; i++) {
         ks_search_result r;
@@ -277,12 +299,14 @@ static void test_search_handles_hostile_queries_as_text(void)
     size_t big = 1024 * 1024;
     char *huge = malloc(big);
     KS_REQUIRE(huge != NULL);
-    for (size_t i = 0; i < big; i++) huge[i] = "recovery phrase "[i % 16];
+    for (size_t i = 0; i < big; i++)
+        huge[i] = "recovery phrase "[i % 16];
     KS_REQUIRE(ks_search_query(f.search, huge, big, NULL, 5, &r, &err) == KS_OK);
     KS_CHECK_STR(top(&r), "seed_phrase");
     KS_CHECK_MSG(r.took_us < 200000, "took %llu us", (unsigned long long)r.took_us);
     ks_search_result_free(&r);
-    for (size_t i = 0; i < big; i++) huge[i] = (char)(0x80 + i % 64); /* continuation bytes only */
+    for (size_t i = 0; i < big; i++)
+        huge[i] = (char)(0x80 + i % 64); /* continuation bytes only */
     KS_CHECK(ks_search_query(f.search, huge, big, NULL, 5, &r, &err) == KS_OK);
     ks_search_result_free(&r);
     free(huge);
@@ -312,19 +336,21 @@ static void test_search_follows_reimport_and_removal(void)
     KS_REQUIRE(open_fixture(&f));
     ks_error err = {0};
     /* the engine stays open: it notices the new content by itself */
-    KS_REQUIRE(import_text(f.store,
-                           "{\"format\":\"kiosk-faq/1\",\"articles\":[{\"id\":\"lost_phone\",\"locale\":\"en\","
-                           "\"title\":\"Replacing a misplaced handset\",\"body\":\"\"}]}",
-                           KS_IMPORT_MERGE, &err) == KS_OK);
+    KS_REQUIRE(
+        import_text(f.store,
+                    "{\"format\":\"kiosk-faq/1\",\"articles\":[{\"id\":\"lost_phone\",\"locale\":\"en\","
+                    "\"title\":\"Replacing a misplaced handset\",\"body\":\"\"}]}",
+                    KS_IMPORT_MERGE, &err) == KS_OK);
     expect_top(&f, "misplaced handset", NULL, "lost_phone");
     ks_search_result r = run(&f, "my phone was stolen", "en");
     KS_CHECK(r.n_hits == 0 || strcmp(top(&r), "lost_phone") != 0 || strcmp(r.hits[0].locale, "en") != 0);
     ks_search_result_free(&r);
     /* replace-all with one article: everything else leaves the index */
-    KS_REQUIRE(import_text(f.store,
-                           "{\"format\":\"kiosk-faq/1\",\"articles\":[{\"id\":\"opening_hours\",\"locale\":\"en\","
-                           "\"title\":\"Opening hours of the booth\",\"body\":\"\"}]}",
-                           KS_IMPORT_REPLACE_ALL, &err) == KS_OK);
+    KS_REQUIRE(
+        import_text(f.store,
+                    "{\"format\":\"kiosk-faq/1\",\"articles\":[{\"id\":\"opening_hours\",\"locale\":\"en\","
+                    "\"title\":\"Opening hours of the booth\",\"body\":\"\"}]}",
+                    KS_IMPORT_REPLACE_ALL, &err) == KS_OK);
     expect_top(&f, "opening hours", NULL, "opening_hours");
     r = run(&f, "recovery phrase", NULL);
     KS_CHECK(r.n_hits == 0);
@@ -339,11 +365,12 @@ static void test_search_failed_import_leaves_the_index_as_it_was(void)
     KS_REQUIRE(open_fixture(&f));
     ks_error err = {0};
     /* unknown category: the store refuses the whole file */
-    KS_CHECK(import_text(f.store,
-                         "{\"format\":\"kiosk-faq/1\",\"articles\":["
-                         "{\"id\":\"seed_phrase\",\"locale\":\"en\",\"title\":\"Totally different\",\"body\":\"\"},"
-                         "{\"id\":\"zz\",\"locale\":\"en\",\"category\":\"nope\",\"title\":\"x\",\"body\":\"\"}]}",
-                         KS_IMPORT_MERGE, &err) != KS_OK);
+    KS_CHECK(import_text(
+                 f.store,
+                 "{\"format\":\"kiosk-faq/1\",\"articles\":["
+                 "{\"id\":\"seed_phrase\",\"locale\":\"en\",\"title\":\"Totally different\",\"body\":\"\"},"
+                 "{\"id\":\"zz\",\"locale\":\"en\",\"category\":\"nope\",\"title\":\"x\",\"body\":\"\"}]}",
+                 KS_IMPORT_MERGE, &err) != KS_OK);
     expect_top(&f, "keep your recovery phrase secret", "en", "seed_phrase");
     ks_search_result r = run(&f, "totally different", NULL);
     KS_CHECK(r.n_hits == 0);
@@ -378,15 +405,16 @@ static void test_search_damaged_record_is_skipped_not_fatal(void)
     fixture f;
     KS_REQUIRE(open_fixture(&f));
     sqlite3 *db = ks_store_db(f.store);
-    KS_REQUIRE(sqlite3_exec(db, "UPDATE search_doc SET data = x'01ff' WHERE aid = 'lost_phone'", NULL, NULL, NULL) ==
-               SQLITE_OK);
+    KS_REQUIRE(sqlite3_exec(db, "UPDATE search_doc SET data = x'01ff' WHERE aid = 'lost_phone'", NULL, NULL,
+                            NULL) == SQLITE_OK);
     ks_search_result r = run(&f, "my phone was stolen", NULL);
     KS_CHECK(r.n_hits == 0 || strcmp(top(&r), "lost_phone") != 0 || !r.confident);
     ks_search_result_free(&r);
     expect_top(&f, "Keep your recovery phrase secret", NULL, "seed_phrase");
     /* a rebuild from damaged records says what to do */
     ks_error err = {0};
-    KS_REQUIRE(sqlite3_exec(db, "INSERT INTO search_pending(rowid) VALUES(1)", NULL, NULL, NULL) == SQLITE_OK);
+    KS_REQUIRE(sqlite3_exec(db, "INSERT INTO search_pending(rowid) VALUES(1)", NULL, NULL, NULL) ==
+               SQLITE_OK);
     KS_CHECK(ks_search_finish_import(db, &err) == KS_ERR_CORRUPT);
     KS_CHECK(strstr(err.msg, "reindex") != NULL);
     close_fixture(&f);
@@ -398,12 +426,14 @@ static void test_search_popularity_breaks_near_ties(void)
     ks_search *s = NULL;
     ks_error err = {0};
     KS_REQUIRE(ks_store_open(ks_test_tmpdir(), &st, &err) == KS_OK);
-    KS_REQUIRE(import_text(st,
-                           "{\"format\":\"kiosk-faq/1\",\"articles\":["
-                           "{\"id\":\"a\",\"locale\":\"en\",\"title\":\"Booth opening hours\",\"body\":\"\"},"
-                           "{\"id\":\"b\",\"locale\":\"en\",\"title\":\"Booth opening hours\",\"body\":\"\"}]}",
-                           KS_IMPORT_MERGE, &err) == KS_OK);
-    for (int i = 0; i < 50; i++) KS_REQUIRE(ks_store_record_view(st, "b", &err) == KS_OK);
+    KS_REQUIRE(
+        import_text(st,
+                    "{\"format\":\"kiosk-faq/1\",\"articles\":["
+                    "{\"id\":\"a\",\"locale\":\"en\",\"title\":\"Booth opening hours\",\"body\":\"\"},"
+                    "{\"id\":\"b\",\"locale\":\"en\",\"title\":\"Booth opening hours\",\"body\":\"\"}]}",
+                    KS_IMPORT_MERGE, &err) == KS_OK);
+    for (int i = 0; i < 50; i++)
+        KS_REQUIRE(ks_store_record_view(st, "b", &err) == KS_OK);
     KS_REQUIRE(ks_search_open(ks_store_db(st), &s, &err) == KS_OK);
     ks_search_result r;
     KS_REQUIRE(ks_search_query(s, "opening hours", 13, NULL, 5, &r, &err) == KS_OK);
@@ -432,18 +462,20 @@ static void test_search_classifier_learns_from_alternative_questions(void)
     ks_error err = {0};
     KS_REQUIRE(ks_store_open(ks_test_tmpdir(), &st, &err) == KS_OK);
     /* Two neighbours that share most words; their questions tell them apart. */
-    KS_REQUIRE(import_text(st,
-                           "{\"format\":\"kiosk-faq/1\",\"articles\":["
-                           "{\"id\":\"daily_limit\",\"locale\":\"en\",\"title\":\"Daily sending limit\",\"body\":\"\","
-                           "\"questions\":[\"what is my daily sending limit\",\"how much can I send per day\","
-                           "\"show my limit for sending\",\"what is the most I can send today\"]},"
-                           "{\"id\":\"raise_limit\",\"locale\":\"en\",\"title\":\"Raise your sending limit\",\"body\":\"\","
-                           "\"questions\":[\"can I raise my limit\",\"increase the daily limit\",\"I need a higher limit\","
-                           "\"make my limit bigger\"]},"
-                           "{\"id\":\"fees\",\"locale\":\"en\",\"title\":\"Sending fees\",\"body\":\"\","
-                           "\"questions\":[\"how much does sending cost\",\"what is the fee to send\",\"why was I charged\","
-                           "\"are transfers free\"]}]}",
-                           KS_IMPORT_MERGE, &err) == KS_OK);
+    KS_REQUIRE(
+        import_text(
+            st,
+            "{\"format\":\"kiosk-faq/1\",\"articles\":["
+            "{\"id\":\"daily_limit\",\"locale\":\"en\",\"title\":\"Daily sending limit\",\"body\":\"\","
+            "\"questions\":[\"what is my daily sending limit\",\"how much can I send per day\","
+            "\"show my limit for sending\",\"what is the most I can send today\"]},"
+            "{\"id\":\"raise_limit\",\"locale\":\"en\",\"title\":\"Raise your sending limit\",\"body\":\"\","
+            "\"questions\":[\"can I raise my limit\",\"increase the daily limit\",\"I need a higher limit\","
+            "\"make my limit bigger\"]},"
+            "{\"id\":\"fees\",\"locale\":\"en\",\"title\":\"Sending fees\",\"body\":\"\","
+            "\"questions\":[\"how much does sending cost\",\"what is the fee to send\",\"why was I charged\","
+            "\"are transfers free\"]}]}",
+            KS_IMPORT_MERGE, &err) == KS_OK);
     sqlite3 *db = ks_store_db(st);
     KS_CHECK(count_rows(db, "SELECT count(*) FROM search_model") > 0);
     KS_REQUIRE(ks_search_open(db, &s, &err) == KS_OK);
