@@ -29,6 +29,7 @@
 #include "ks/analyze.h"
 #include "ks/locale.h"
 #include "ks/log.h"
+#include "ks/pinyin.h"
 #include "ks/search.h"
 #include "ks/stem.h"
 #include "search_util.h"
@@ -397,6 +398,17 @@ ks_status ks_search_open(sqlite3 *db, ks_search **out, ks_error *err)
     s->it = ks_itune_get();
     s->data_version = -1;
     if ((rc = ks_norm_open(&s->norm, err)) != KS_OK) goto fail;
+    {
+        /* OpenCC loads its phrase tables on first use, and the pinyin table
+         * is read on first use: pay that here, not on the visitor's first
+         * Chinese query. */
+        ks_pinyin_table_size();
+        char *w = NULL, *walt = NULL;
+        if (ks_norm_text_alt(s->norm, "繫結帳號", strlen("繫結帳號"), &w, NULL, &walt, NULL, NULL) == KS_OK) {
+            free(w);
+            free(walt);
+        }
+    }
     if (ks_search_needs_reindex(db)) {
         rc = ks_error_set(err, KS_ERR_CORRUPT,
                           "search: the index is missing or from another version of the engine; rebuild it "
