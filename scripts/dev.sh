@@ -24,15 +24,18 @@ run)
   ;;
 test)
   scripts/setup.sh --asan
+  log=$(mktemp)
+  trap 'rm -f "$log"' EXIT
   echo "== tests (RelWithDebInfo)"
-  ctest --test-dir build --output-on-failure -j"$(nproc)"
+  ctest --test-dir build --output-on-failure -j"$(nproc)" | tee -a "$log"
   echo "== tests (AddressSanitizer + UndefinedBehaviorSanitizer)"
   ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
-    ctest --test-dir build-asan --output-on-failure -j"$(nproc)"
-  if [ -x scripts/fuzz.sh ]; then
-    echo "== brief fuzzing"
-    FUZZ_SECONDS=${FUZZ_SECONDS:-15} scripts/fuzz.sh
-  fi
+    ctest --test-dir build-asan --output-on-failure -j"$(nproc)" | tee -a "$log"
+  echo "== brief fuzzing"
+  FUZZ_SECONDS=${FUZZ_SECONDS:-15} scripts/fuzz.sh
+  # One closing line for both runs: "N tests failed out of M" from each.
+  awk '/tests failed out of/ { failed += $4; total += $NF }
+       END { printf "tests: %d passed, %d failed\n", total - failed, failed }' "$log"
   ;;
 bench)
   scripts/setup.sh

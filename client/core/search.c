@@ -25,6 +25,7 @@
 #include <time.h>
 
 #include <sqlite3.h>
+#include <utf8proc.h>
 
 #include "ks/analyze.h"
 #include "ks/locale.h"
@@ -49,7 +50,7 @@
 typedef struct tune {
     double w_word, w_stop, w_han1, w_han2, w_pinyin;
     double w_typo1, w_typo2, w_prefix, w_prefix_alone;
-    double rr_cov, rr_field, model, model_temp;
+    double rr_cov, rr_field, rr_lcs, model, model_temp;
     double pop;
     double conf_field, conf_margin, conf_norm, conf_min, conf_margin_min, conf_prob, conf_min_model;
 } tune;
@@ -66,6 +67,7 @@ static const tune default_tune = {
     .w_prefix_alone = 0.8,
     .rr_cov = 0.0,
     .rr_field = 0.0,
+    .rr_lcs = 0.2,
     .model = 0.6,
     .model_temp = 1.0,
     .pop = 0.03,
@@ -74,7 +76,7 @@ static const tune default_tune = {
     .conf_norm = 2.0,
     .conf_min = 0.75,
     .conf_margin_min = 0.01,
-    .conf_prob = 0.5,
+    .conf_prob = 1.5,
     .conf_min_model = 0.9,
 };
 
@@ -88,7 +90,7 @@ static void tune_from_env(tune *t)
     } names[] = {
 #define F(x) {#x, offsetof(tune, x)}
         F(w_word),          F(w_stop),    F(w_han1),         F(w_han2),      F(w_pinyin),  F(w_typo1),
-        F(w_typo2),         F(w_prefix),  F(w_prefix_alone), F(rr_cov),      F(rr_field),  F(model),
+        F(w_typo2),         F(w_prefix),  F(w_prefix_alone), F(rr_cov),      F(rr_field),  F(rr_lcs), F(model),
         F(model_temp),      F(pop),       F(conf_field),     F(conf_margin), F(conf_norm), F(conf_min),
         F(conf_margin_min), F(conf_prob), F(conf_min_model),
 #undef F
@@ -887,6 +889,44 @@ static int cmp_final(const void *a, const void *b)
  * s->model_z. Returns 0 without a model or when no query term is one of
  * its features. Features are the query's terms, as in training (binary,
  * unit length); typo and prefix alternatives count at their weight. */
+#define LCS_MAX 64
+
+/* The Han characters of normalised text, in order (at most LCS_MAX). */
+static size_t han_seq(const char *t, size_t len, int32_t *out)
+{
+    size_t n = 0, i = 0;
+    while (i < len && n < LCS_MAX) {
+        utf8proc_int32_t c;
+        utf8proc_ssize_t k = utf8proc_iterate((const utf8proc_uint8_t *)t + i, (utf8proc_ssize_t)(len - i), &c);
+        if (k <= 0) {
+            i++;
+            continue;
+        }
+        i += (size_t)k;
+        if (ks_norm_is_han(c)) out[n++] = c;
+    }
+    return n;
+}
+
+/* Share of the query's Han characters (a) found in order in a title (b),
+ * i.e. their longest common subsequence over the query's length: word
+ * order, which bag-of-terms BM25 does not see (a paraphrase keeps most of
+ * its characters in order; a different question reuses them shuffled). */
+static double lcs_ratio(const int32_t *a, size_t na, const int32_t *b, size_t nb)
+{
+    if (!na || !nb) return 0;
+    uint8_t row[LCS_MAX + 1] = {0};
+    for (size_t i = 0; i < na; i++) {
+        uint8_t diag = 0;
+        for (size_t j = 0; j < nb; j++) {
+            uint8_t up = row[j + 1];
+            row[j + 1] = a[i] == b[j] ? (uint8_t)(diag + 1) : (up > row[j] ? up : row[j]);
+            diag = up;
+        }
+    }
+    return (double)row[nb] / (double)na;
+}
+
 static int model_probs(ks_search *s, const query *q)
 {
     if (!s->n_class) return 0;
@@ -1200,9 +1240,21 @@ ks_status ks_search_query(ks_search *s, const char *query_text, size_t len, cons
     /* The final score: BM25F, and with a classifier, BM25F relative to the
      * best candidate plus the classifier's probability of the article. */
     int with_model = s->tn.model > 0 && best_exact > 0 && model_probs(s, q);
+    int32_t qhan[LCS_MAX], than[LCS_MAX];
+    size_t nqhan = s->tn.rr_lcs > 0 ? han_seq(tt.norm, tt.norm_len, qhan) : 0;
     for (size_t i = 0; i < nc; i++) {
         scored *c = &cands[i];
-        c->score = c->exact * (1.0 + s->tn.rr_cov * c->cov + s->tn.rr_field * c->field);
+        double lcs = 0;
+        if (nqhan >= 2 && c->title) {
+            char *nt = NULL;
+            size_t ntl = 0;
+            if (ks_norm_text(s->norm, c->title, strlen(c->title), &nt, &ntl, NULL) == KS_OK) {
+                size_t nth = han_seq(nt, ntl, than);
+                lcs = lcs_ratio(qhan, nqhan, than, nth);
+            }
+            free(nt);
+        }
+        c->score = c->exact * (1.0 + s->tn.rr_cov * c->cov + s->tn.rr_field * c->field + s->tn.rr_lcs * lcs);
         if (with_model && c->id) {
             uint32_t cls = ks_strmap_get(&s->model_ids, c->id, strlen(c->id), 0);
             c->prob = cls != UINT32_MAX ? s->model_z[cls] : 0;
