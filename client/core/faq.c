@@ -22,6 +22,7 @@
 
 #include "ks/clock.h"
 #include "ks/faq.h"
+#include "ks/normalize.h"
 #include "ks/file.h"
 #include "ks/locale.h"
 #include "ks/path.h"
@@ -65,35 +66,16 @@ static ks_status fail(const where *w, ks_error *err, ks_status code, const char 
     return ks_error_set(err, code, "%s: category '%s': %s", w->source, w->id, msg);
 }
 
-static int utf8_valid(const char *s, size_t len)
-{
-    const utf8proc_uint8_t *p = (const utf8proc_uint8_t *)s;
-    utf8proc_ssize_t left = (utf8proc_ssize_t)len;
-    while (left > 0) {
-        if (*p < 0x80) { /* fast path: ASCII */
-            p++;
-            left--;
-            continue;
-        }
-        utf8proc_int32_t cp;
-        utf8proc_ssize_t n = utf8proc_iterate(p, left, &cp);
-        if (n <= 0 || cp < 0) return 0;
-        p += n;
-        left -= n;
-    }
-    return 1;
-}
-
 /* Validates every string and key under item (extra fields, media), so that
  * nothing invalid reaches the store through the "kept as is" path. */
 static ks_status check_json_utf8(const cJSON *item, const char *path, const where *w, ks_error *err)
 {
-    if (cJSON_IsString(item) && !utf8_valid(item->valuestring, strlen(item->valuestring)))
+    if (cJSON_IsString(item) && !ks_norm_utf8_valid(item->valuestring, strlen(item->valuestring)))
         return fail(w, err, KS_ERR_INVALID, "'%s' is not valid UTF-8", path);
     for (const cJSON *c = item->child; c; c = c->next) {
         char sub[256];
         if (c->string) {
-            if (!utf8_valid(c->string, strlen(c->string)))
+            if (!ks_norm_utf8_valid(c->string, strlen(c->string)))
                 return fail(w, err, KS_ERR_INVALID, "a field name inside '%s' is not valid UTF-8", path);
             snprintf(sub, sizeof sub, "%s.%s", path, c->string);
         } else {
@@ -112,7 +94,7 @@ static ks_status get_text(const cJSON *item, const char *field, size_t max, int 
     if (!cJSON_IsString(item) || !item->valuestring)
         return fail(w, err, KS_ERR_INVALID, "'%s' must be a string", field);
     size_t len = strlen(item->valuestring);
-    if (!utf8_valid(item->valuestring, len))
+    if (!ks_norm_utf8_valid(item->valuestring, len))
         return fail(w, err, KS_ERR_INVALID, "'%s' is not valid UTF-8", field);
     if (len == 0 && !allow_empty) return fail(w, err, KS_ERR_INVALID, "'%s' is empty", field);
     if (len > max)
@@ -153,7 +135,7 @@ static ks_status get_id(const cJSON *item, const char *field, const where *w, ch
                     KS_FAQ_MAX_ID);
     for (size_t i = 0; i < len; i++) {
         if (!id_char_ok((unsigned char)s[i])) {
-            if (!utf8_valid(s, len)) return fail(w, err, KS_ERR_INVALID, "'%s' is not valid UTF-8", field);
+            if (!ks_norm_utf8_valid(s, len)) return fail(w, err, KS_ERR_INVALID, "'%s' is not valid UTF-8", field);
             char ex[48];
             excerpt(s, ex, sizeof ex);
             return fail(w, err, KS_ERR_INVALID, "'%s' \"%s\" may only use letters A-Z a-z, digits, '_', '.' and '-'",
@@ -170,7 +152,7 @@ static ks_status get_locale(const cJSON *item, const char *field, const where *w
     if (!cJSON_IsString(item) || !item->valuestring)
         return fail(w, err, KS_ERR_INVALID, "'%s' must be a string", field);
     const char *s = item->valuestring;
-    if (!utf8_valid(s, strlen(s))) return fail(w, err, KS_ERR_INVALID, "'%s' is not valid UTF-8", field);
+    if (!ks_norm_utf8_valid(s, strlen(s))) return fail(w, err, KS_ERR_INVALID, "'%s' is not valid UTF-8", field);
     if (!*s) return fail(w, err, KS_ERR_INVALID, "'%s' is empty", field);
     char canon[KS_LOCALE_MAX];
     if (ks_locale_canonical(s, canon) != 0) {
@@ -266,7 +248,7 @@ static ks_status keep_extra(cJSON **extras, const cJSON *c, const where *w, ks_e
 {
     ks_status st = check_json_utf8(c, c->string, w, err);
     if (st != KS_OK) return st;
-    if (!utf8_valid(c->string, strlen(c->string)))
+    if (!ks_norm_utf8_valid(c->string, strlen(c->string)))
         return fail(w, err, KS_ERR_INVALID, "a field name is not valid UTF-8");
     if (!*extras && !(*extras = cJSON_CreateObject())) return fail(w, err, KS_ERR_NOMEM, "out of memory");
     cJSON *dup = cJSON_Duplicate(c, 1);
@@ -330,7 +312,7 @@ static ks_status parse_titles(const cJSON *item, where *w, ks_faq_category *cat,
     if (!cat->titles) return fail(w, err, KS_ERR_NOMEM, "out of memory");
     for (const cJSON *c = item->child; c; c = c->next) {
         ks_faq_title *t = &cat->titles[cat->n_titles];
-        if (!utf8_valid(c->string, strlen(c->string)))
+        if (!ks_norm_utf8_valid(c->string, strlen(c->string)))
             return fail(w, err, KS_ERR_INVALID, "a locale in 'titles' is not valid UTF-8");
         char canon[KS_LOCALE_MAX];
         char ex[48];

@@ -22,6 +22,7 @@
 #include "ks/jsonx.h"
 #include "ks/locale.h"
 #include "ks/log.h"
+#include "ks/normalize.h"
 #include "ks/path.h"
 #include "ks/str.h"
 
@@ -49,20 +50,6 @@ struct ks_i18n {
     char **missing;
     size_t n_missing;
 };
-
-static int valid_utf8(const char *s)
-{
-    const utf8proc_uint8_t *p = (const utf8proc_uint8_t *)s;
-    utf8proc_ssize_t left = (utf8proc_ssize_t)strlen(s);
-    while (left > 0) {
-        utf8proc_int32_t cp;
-        utf8proc_ssize_t n = utf8proc_iterate(p, left, &cp);
-        if (n <= 0) return 0;
-        p += n;
-        left -= n;
-    }
-    return 1;
-}
 
 static ks_status add_warning(ks_i18n *i18n, ks_error *err, const char *fmt, ...)
     __attribute__((format(printf, 3, 4)));
@@ -135,7 +122,7 @@ static ks_status load_table(ks_i18n *i18n, const char *path, table *t, ks_error 
             if ((st = add_warning(i18n, err, "%s: key '%s' is not a string; skipped", path, k))) goto out;
             continue;
         }
-        if (!valid_utf8(k) || !valid_utf8(item->valuestring)) {
+        if (!ks_norm_utf8_valid(k, strlen(k)) || !ks_norm_utf8_valid(item->valuestring, strlen(item->valuestring))) {
             if ((st = add_warning(i18n, err, "%s: key '%s' is not valid UTF-8; skipped", path, k)))
                 goto out;
             continue;

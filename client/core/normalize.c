@@ -398,3 +398,23 @@ ks_status ks_norm_text(ks_norm *n, const char *text, size_t len, char **out, siz
 {
     return ks_norm_text_alt(n, text, len, out, out_len, NULL, NULL, err);
 }
+
+int ks_norm_utf8_valid(const char *s, size_t len)
+{
+    const utf8proc_uint8_t *p = (const utf8proc_uint8_t *)s;
+    utf8proc_ssize_t left = (utf8proc_ssize_t)len;
+    while (left > 0) {
+        if (*p < 0x80) { /* fast path: ASCII */
+            p++;
+            left--;
+            continue;
+        }
+        utf8proc_int32_t cp;
+        utf8proc_ssize_t n = utf8proc_iterate(p, left, &cp);
+        if (n <= 0 || cp < 0) return 0;
+        p += n;
+        left -= n;
+    }
+    return 1;
+}
+

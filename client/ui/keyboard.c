@@ -25,6 +25,7 @@
 #include "ks/file.h"
 #include "ks/keyboard.h"
 #include "ks/log.h"
+#include "ks/normalize.h"
 #include "ks/path.h"
 #include "ks/str.h"
 #include "ks/theme.h"
@@ -184,20 +185,6 @@ static int imax(int a, int b)
     return a > b ? a : b;
 }
 
-static int utf8_valid(const char *s)
-{
-    const utf8proc_uint8_t *p = (const utf8proc_uint8_t *)s;
-    utf8proc_ssize_t len = (utf8proc_ssize_t)strlen(s);
-    while (len > 0) {
-        utf8proc_int32_t cp;
-        utf8proc_ssize_t n = utf8proc_iterate(p, len, &cp);
-        if (n <= 0) return 0;
-        p += n;
-        len -= n;
-    }
-    return 1;
-}
-
 /* Upper-case form through utf8proc (é -> É), or NULL when unchanged. */
 static char *to_upper(const char *s)
 {
@@ -309,7 +296,7 @@ static ks_status get_string(const cJSON *obj, const char *name, size_t max, char
     if (len == 0) return ks_error_set(err, KS_ERR_INVALID, "%s: '%s' is empty", where, name);
     if (len > max)
         return ks_error_set(err, KS_ERR_INVALID, "%s: '%s' is longer than %zu bytes", where, name, max);
-    if (!utf8_valid(v->valuestring))
+    if (!ks_norm_utf8_valid(v->valuestring, strlen(v->valuestring)))
         return ks_error_set(err, KS_ERR_INVALID, "%s: '%s' is not valid UTF-8", where, name);
     *out = ks_strdup(v->valuestring);
     if (!*out) return ks_error_set(err, KS_ERR_NOMEM, "%s: no memory", where);
@@ -399,7 +386,7 @@ static ks_status parse_key(const cJSON *o, const char *where, int has_text_case,
         int i = 0;
         for (const cJSON *a = alts->child; a; a = a->next, i++) {
             const char *s = cJSON_IsString(a) ? a->valuestring : NULL;
-            if (!s || !*s || strlen(s) > MAX_TEXT_BYTES || !utf8_valid(s)) {
+            if (!s || !*s || strlen(s) > MAX_TEXT_BYTES || !ks_norm_utf8_valid(s, strlen(s))) {
                 st = ks_error_set(err, KS_ERR_INVALID,
                                   "%s: alternate %d must be a non-empty UTF-8 string of at most %d bytes",
                                   where, i + 1, MAX_TEXT_BYTES);
@@ -533,7 +520,7 @@ static ks_status parse_layout(const char *json, size_t len, const char *file, kb
             const cJSON *t = cJSON_IsObject(ko) ? cJSON_GetObjectItemCaseSensitive(ko, "text") : NULL;
             const cJSON *a = cJSON_IsObject(ko) ? cJSON_GetObjectItemCaseSensitive(ko, "action") : NULL;
             const char *name = cJSON_IsString(t) ? t->valuestring : cJSON_IsString(a) ? a->valuestring : NULL;
-            if (name && strlen(name) <= MAX_TEXT_BYTES && utf8_valid(name))
+            if (name && strlen(name) <= MAX_TEXT_BYTES && ks_norm_utf8_valid(name, strlen(name)))
                 snprintf(kw, sizeof kw, "%s: row %d, key %d (\"%s\")", where, row + 1, col + 1, name);
             else
                 snprintf(kw, sizeof kw, "%s: row %d, key %d", where, row + 1, col + 1);

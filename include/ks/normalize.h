@@ -50,4 +50,9 @@ int ks_norm_is_han(int32_t c);
  * input without splitting a character). */
 size_t ks_norm_clip(const char *text, size_t len, size_t max);
 
+/* 1 when s[0..len) is well-formed UTF-8 (no overlong forms, surrogates or
+ * code points past U+10FFFF), else 0. For checking input at the edges:
+ * content files, UI strings, keyboard layouts. */
+int ks_norm_utf8_valid(const char *s, size_t len);
+
 #endif
