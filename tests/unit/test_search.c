@@ -445,6 +445,36 @@ static void test_search_popularity_breaks_near_ties(void)
     ks_store_close(st);
 }
 
+/* Two titles made of the same characters and pairs, in another order:
+ * BM25 cannot tell them apart; the one that keeps the query's order wins
+ * (it is imported second, so the tie-break by row alone would not pick it). */
+static void test_search_prefers_chinese_titles_in_the_query_order(void)
+{
+    ks_store *st = NULL;
+    ks_search *s = NULL;
+    ks_error err = {0};
+    KS_REQUIRE(ks_store_open(ks_test_tmpdir(), &st, &err) == KS_OK);
+    KS_REQUIRE(import_text(st,
+                           "{\"format\":\"kiosk-faq/1\",\"articles\":["
+                           "{\"id\":\"shuffled\",\"locale\":\"zh-Hans\",\"title\":\"到账，退款时间\",\"body\":\"\"},"
+                           "{\"id\":\"ordered\",\"locale\":\"zh-Hans\",\"title\":\"退款，到账时间\",\"body\":\"\"}]}",
+                           KS_IMPORT_MERGE, &err) == KS_OK);
+    KS_REQUIRE(ks_search_open(ks_store_db(st), &s, &err) == KS_OK);
+    ks_search_result r;
+    const char *q = "退款多久到账";
+    KS_REQUIRE(ks_search_query(s, q, strlen(q), NULL, 5, &r, &err) == KS_OK);
+    KS_CHECK(r.n_hits == 2);
+    KS_CHECK_STR(top(&r), "ordered");
+    ks_search_result_free(&r);
+    /* the same in Traditional script */
+    q = "退款多久到帳";
+    KS_REQUIRE(ks_search_query(s, q, strlen(q), NULL, 5, &r, &err) == KS_OK);
+    KS_CHECK_STR(top(&r), "ordered");
+    ks_search_result_free(&r);
+    ks_search_close(s);
+    ks_store_close(st);
+}
+
 static int64_t count_rows(sqlite3 *db, const char *sql)
 {
     sqlite3_stmt *st = NULL;
@@ -522,5 +552,6 @@ int main(void)
     KS_RUN(test_search_damaged_record_is_skipped_not_fatal);
     KS_RUN(test_search_popularity_breaks_near_ties);
     KS_RUN(test_search_classifier_learns_from_alternative_questions);
+    KS_RUN(test_search_prefers_chinese_titles_in_the_query_order);
     return ks_test_summary();
 }
