@@ -232,7 +232,7 @@ static int decode_key_text(const char *text, size_t len, unsigned char key[32])
 
 static ks_status read_pubkey(loader *ld, const cJSON *v)
 {
-    const char *s;
+    const char *s = NULL;
     ks_status st = read_string(ld, "content_pubkey", v,
                                "a base64 Ed25519 public key or the path of a key file", &s);
     if (st) return st;
@@ -466,7 +466,7 @@ static ks_status read_osk(loader *ld, const cJSON *v)
 static ks_status read_key(loader *ld, const char *key, cJSON *v)
 {
     ks_config *cfg = ld->cfg;
-    const char *s;
+    const char *s = NULL;
     ks_status st;
     if (strcmp(key, "data_dir") == 0) {
         if ((st = read_string(ld, key, v, "a directory path", &s))) return st;
