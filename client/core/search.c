@@ -82,12 +82,7 @@ static const tune default_tune = {
 
 static void tune_from_env(tune *t)
 {
-    const char *env = getenv("KS_SEARCH_TUNE");
-    if (!env) return;
-    static const struct {
-        const char *name;
-        size_t off;
-    } names[] = {
+    static const ks_tune_field fields[] = {
 #define F(x) {#x, offsetof(tune, x)}
         F(w_word),          F(w_stop),    F(w_han1),         F(w_han2),      F(w_pinyin),  F(w_typo1),
         F(w_typo2),         F(w_prefix),  F(w_prefix_alone), F(rr_cov),      F(rr_field),  F(rr_lcs), F(model),
@@ -95,19 +90,7 @@ static void tune_from_env(tune *t)
         F(conf_margin_min), F(conf_prob), F(conf_min_model),
 #undef F
     };
-    const char *p = env;
-    while (*p) {
-        const char *eq = strchr(p, '=');
-        if (!eq) break;
-        char *end;
-        double v = strtod(eq + 1, &end);
-        for (size_t i = 0; i < sizeof names / sizeof names[0]; i++)
-            if (strlen(names[i].name) == (size_t)(eq - p) && memcmp(names[i].name, p, (size_t)(eq - p)) == 0)
-                *(double *)((char *)t + names[i].off) = v;
-        p = end;
-        while (*p == ',' || *p == ' ')
-            p++;
-    }
+    ks_tune_apply_env(t, fields, sizeof fields / sizeof fields[0]);
 }
 
 /* ------------------------------------------------------------ the engine */

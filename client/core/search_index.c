@@ -255,14 +255,27 @@ double ks_search_meta_real(sqlite3 *db, const char *key, double def)
     return v;
 }
 
+void ks_tune_apply_env(void *target, const ks_tune_field *fields, size_t n)
+{
+    const char *env = getenv("KS_SEARCH_TUNE");
+    for (const char *p = env; p && *p;) {
+        const char *eq = strchr(p, '=');
+        if (!eq) break;
+        char *end;
+        double v = strtod(eq + 1, &end);
+        for (size_t i = 0; i < n; i++)
+            if (strlen(fields[i].name) == (size_t)(eq - p) && memcmp(fields[i].name, p, (size_t)(eq - p)) == 0)
+                *(double *)((char *)target + fields[i].off) = v;
+        p = end;
+        while (*p == ',' || *p == ' ')
+            p++;
+    }
+}
+
 ks_itune ks_itune_get(void)
 {
     ks_itune t = {KS_BM25_K1, KS_BM25_B, KS_W_TITLE, KS_W_QUESTION, KS_W_KEYWORD, KS_W_BODY};
-    const char *env = getenv("KS_SEARCH_TUNE");
-    static const struct {
-        const char *name;
-        size_t off;
-    } names[] = {
+    static const ks_tune_field fields[] = {
         {"k1", offsetof(ks_itune, k1)},
         {"b", offsetof(ks_itune, b)},
         {"w_title", offsetof(ks_itune, w_title)},
@@ -270,18 +283,7 @@ ks_itune ks_itune_get(void)
         {"w_keyword", offsetof(ks_itune, w_keyword)},
         {"w_body", offsetof(ks_itune, w_body)},
     };
-    for (const char *p = env; p && *p;) {
-        const char *eq = strchr(p, '=');
-        if (!eq) break;
-        char *end;
-        double v = strtod(eq + 1, &end);
-        for (size_t i = 0; i < sizeof names / sizeof names[0]; i++)
-            if (strlen(names[i].name) == (size_t)(eq - p) && memcmp(names[i].name, p, (size_t)(eq - p)) == 0)
-                *(double *)((char *)&t + names[i].off) = v;
-        p = end;
-        while (*p == ',' || *p == ' ')
-            p++;
-    }
+    ks_tune_apply_env(&t, fields, sizeof fields / sizeof fields[0]);
     return t;
 }
 

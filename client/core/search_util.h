@@ -47,6 +47,15 @@ typedef struct ks_itune {
     double k1, b, w_title, w_question, w_keyword, w_body;
 } ks_itune;
 ks_itune ks_itune_get(void);
+
+/* One tunable double of a struct, by name (for KS_SEARCH_TUNE). */
+typedef struct ks_tune_field {
+    const char *name;
+    size_t off;
+} ks_tune_field;
+/* Applies KS_SEARCH_TUNE ("name=value,name=value") to the doubles of the
+ * struct at target named in fields; unknown names are ignored. */
+void ks_tune_apply_env(void *target, const ks_tune_field *fields, size_t n);
 double ks_itune_field_weight(const ks_itune *t, uint8_t kind);
 
 /* The pinyin term of a Han pair term ("~hua.bei" for 花呗) into out
