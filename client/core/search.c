@@ -1181,6 +1181,19 @@ static int prefer_locale(ks_search *s, scored *c, char chain[KS_LOCALE_CHAIN_MAX
     return best < nch;
 }
 
+/* Without a locale from the caller, results are shown in the script the
+ * visitor typed: Han characters that script folding changed mean
+ * Traditional, other Han characters Simplified; Latin text has no
+ * preference. Returns the tag, or NULL. */
+static const char *script_of_query(const char *raw, size_t raw_len, const char *norm, size_t norm_len)
+{
+    int32_t a[LCS_MAX], b[LCS_MAX];
+    size_t na = han_seq(raw, raw_len, a), nb = han_seq(norm, norm_len, b);
+    if (na == 0) return NULL;
+    if (na != nb || memcmp(a, b, na * sizeof a[0]) != 0) return "zh-Hant";
+    return "zh-Hans";
+}
+
 ks_status ks_search_query(ks_search *s, const char *query_text, size_t len, const char *locale, size_t limit,
                           ks_search_result *out, ks_error *err)
 {
@@ -1247,7 +1260,10 @@ ks_status ks_search_query(ks_search *s, const char *query_text, size_t len, cons
     /* Articles are fetched best first until enough distinct ids are found. */
     qsort(cands, nc, sizeof *cands, cmp_final);
     char chain[KS_LOCALE_CHAIN_MAX][KS_LOCALE_MAX];
-    size_t nch = locale ? ks_locale_chain(locale, chain) : 0;
+    /* A caller's locale filters (ids with no version in its chain are
+     * left out); a locale read from the query's script only prefers. */
+    const char *script = locale ? NULL : script_of_query(query_text ? query_text : "", len, tt.norm, tt.norm_len);
+    size_t nch = locale ? ks_locale_chain(locale, chain) : script ? ks_locale_chain(script, chain) : 0;
     out->hits = calloc(limit, sizeof *out->hits);
     if (!out->hits) {
         end_read(s->db, own);
@@ -1262,7 +1278,7 @@ ks_status ks_search_query(ks_search *s, const char *query_text, size_t len, cons
         int dup = 0;
         for (size_t j = 0; j < kept && !dup; j++)
             dup = strcmp(cands[j].id, cands[i].id) == 0;
-        if (dup || (nch && !prefer_locale(s, &cands[i], chain, nch))) {
+        if (dup || (nch && !prefer_locale(s, &cands[i], chain, nch) && locale)) {
             free_scored(&cands[i]);
             continue;
         }

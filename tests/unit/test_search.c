@@ -124,6 +124,26 @@ static void test_search_simplified_query_finds_traditional_content(void)
     close_fixture(&f);
 }
 
+static void test_search_without_a_locale_answers_in_the_query_script(void)
+{
+    fixture f;
+    KS_REQUIRE(open_fixture(&f));
+    ks_search_result r = run(&f, "手機丟了怎麼辦", NULL);
+    KS_CHECK_STR(top(&r), "lost_phone");
+    KS_CHECK(r.n_hits && strcmp(r.hits[0].locale, "zh-Hant") == 0);
+    ks_search_result_free(&r);
+    r = run(&f, "手机丢了怎么办", NULL);
+    KS_CHECK_STR(top(&r), "lost_phone");
+    KS_CHECK(r.n_hits && strcmp(r.hits[0].locale, "zh-Hans") == 0);
+    ks_search_result_free(&r);
+    /* only a preference: an article with no Traditional version is still found */
+    r = run(&f, "頭顯畫面模糊", NULL);
+    KS_CHECK_STR(top(&r), "headset_fit");
+    KS_CHECK(r.n_hits && strcmp(r.hits[0].locale, "zh-Hans") == 0);
+    ks_search_result_free(&r);
+    close_fixture(&f);
+}
+
 static void test_search_taiwanese_wording_finds_mainland_content(void)
 {
     fixture f;
@@ -535,6 +555,7 @@ int main(void)
     KS_RUN(test_search_finds_titles_and_alternative_questions);
     KS_RUN(test_search_traditional_query_finds_simplified_content);
     KS_RUN(test_search_simplified_query_finds_traditional_content);
+    KS_RUN(test_search_without_a_locale_answers_in_the_query_script);
     KS_RUN(test_search_taiwanese_wording_finds_mainland_content);
     KS_RUN(test_search_tolerates_typos);
     KS_RUN(test_search_matches_homophones_in_chinese);
