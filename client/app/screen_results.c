@@ -3,8 +3,9 @@
  * answers below, refreshed on every change of the text.
  *
  * When the engine is confident, its first answer is shown as the "best
- * answer" with the start of its text; when it is not, the screen says so
- * plainly and offers a person before listing what might still help. An
+ * answer" with the start of its text; when it is not, the visitor picks
+ * from the closest answers, with a person offered right after them, or,
+ * when nothing comes close, the screen says so plainly and offers a person. An
  * empty field shows the most viewed questions. The search runs on the UI
  * thread (the engine answers in well under a frame). Must not: guess
  * confidence itself; the engine decides.
@@ -20,6 +21,7 @@
 #include "screen_common.h"
 
 #define MAX_HITS 12
+#define UNSURE_CHOICES 3 /* choices shown when the engine is not sure */
 #define POPULAR 8
 #define SNIPPET_BYTES 400
 
@@ -157,26 +159,37 @@ static void rebuild(results *r, app *a)
         }
         return;
     }
-    char buf[512];
-    app_trf(a, "results.title", buf, sizeof buf, "query", q, NULL);
-    r->title_buf = strdup(buf);
-    if (r->title_buf) add(r, (item){IT_HEADING, r->title_buf, NULL, NULL, 0, 0});
     content_search(ct, q, app_locale(a), MAX_HITS, &r->res);
+    int unsure = r->res.n_hits && !r->res.confident;
+    if (unsure) {
+        /* Several plausible answers and no clear one: the visitor picks
+         * (the query is in the field above), and a person is offered
+         * right after the choices. */
+        add(r, (item){IT_HEADING, app_tr(a, "results.pick_one"), NULL, NULL, 0, 0});
+    } else {
+        char buf[512];
+        app_trf(a, "results.title", buf, sizeof buf, "query", q, NULL);
+        r->title_buf = strdup(buf);
+        if (r->title_buf) add(r, (item){IT_HEADING, r->title_buf, NULL, NULL, 0, 0});
+    }
     size_t first = 0;
     if (r->res.n_hits && r->res.confident) {
         r->snippet = make_snippet(a, r->res.hits[0].id);
         add(r, (item){IT_BEST, r->res.hits[0].title, r->snippet, r->res.hits[0].id, 0, 0});
         first = 1;
         if (r->res.n_hits > 1) add(r, (item){IT_HEADING, app_tr(a, "results.maybe"), NULL, NULL, 0, 0});
-    } else {
+    } else if (!unsure) {
         add(r, (item){IT_NOMATCH, app_tr(a, "results.no_match_title"), app_tr(a, "results.no_match"), NULL, 0, 0});
-        if (r->res.n_hits) add(r, (item){IT_HEADING, app_tr(a, "results.maybe"), NULL, NULL, 0, 0});
     }
-    for (size_t i = first; i < r->res.n_hits && ci < MAX_HITS; i++) {
+    /* Unsure, the engine's closest few stay short enough that the offer of
+     * a person below them is on screen without scrolling. */
+    size_t shown = r->res.confident ? r->res.n_hits : (r->res.n_hits < UNSURE_CHOICES ? r->res.n_hits : UNSURE_CHOICES);
+    for (size_t i = first; i < shown && ci < MAX_HITS; i++) {
         r->captions[ci] = lang_caption(a, r->res.hits[i].locale);
         add(r, (item){IT_ROW, r->res.hits[i].title, r->captions[ci], r->res.hits[i].id, 0, 0});
         ci++;
     }
+    if (unsure) add(r, (item){IT_NOMATCH, app_tr(a, "results.not_listed_title"), NULL, NULL, 0, 0});
 }
 
 /* Heights of the best-answer and no-match cards, drawn or measured. */
@@ -226,12 +239,12 @@ static int nomatch_card(app *a, const item *it, SDL_Rect rc, int draw)
     ks_text_style bs = ks_ui_style(ui, KS_TYPE_BODY, 0, c->text_muted);
     int th = 0, bh = 0;
     ks_ui_text_size(ui, it->text, &ts, w, 3, NULL, &th);
-    ks_ui_text_size(ui, it->caption, &bs, w, 4, NULL, &bh);
+    if (it->caption) ks_ui_text_size(ui, it->caption, &bs, w, 4, NULL, &bh);
     const char *cta = app_tr(a, "handoff.talk_to_person");
     int bw = ks_widget_button_width(ui, touch, KS_ICON_PERSON, cta);
     if (bw > w) bw = w;
     int g = ks_ui_sp(ui, 1.25f);
-    int h = pad + th + g + bh + ks_ui_sp(ui, 3) + touch + pad;
+    int h = pad + th + (bh ? g + bh : 0) + ks_ui_sp(ui, 3) + touch + pad;
     if (draw) {
         rc.h = h;
         ks_widget_card(ui, rc, ks_ui_metrics(ui)->radius_px, 0);
@@ -241,9 +254,12 @@ static int nomatch_card(app *a, const item *it, SDL_Rect rc, int draw)
                    ks_widget_hue(ui, 1, 1));
         int y = rc.y + pad;
         ks_ui_text(ui, it->text, &ts, tx, y, w, 3, KS_ALIGN_LEFT, 255, NULL, NULL);
-        y += th + g;
-        ks_ui_text(ui, it->caption, &bs, tx, y, w, 4, KS_ALIGN_LEFT, 255, NULL, NULL);
-        y += bh + ks_ui_sp(ui, 3);
+        y += th;
+        if (bh) {
+            ks_ui_text(ui, it->caption, &bs, tx, y + g, w, 4, KS_ALIGN_LEFT, 255, NULL, NULL);
+            y += g + bh;
+        }
+        y += ks_ui_sp(ui, 3);
         SDL_Rect b = {tx, y, bw, touch};
         ks_widget_button(ui, b, KS_BUTTON_PRIMARY, KS_ICON_PERSON, cta, app_pressed(a, HIT_HANDOFF));
         ks_ui_hit(ui, KS_HIT_SCREEN, HIT_HANDOFF, b, NULL, 1);
