@@ -89,8 +89,6 @@ int syncview_poll(app *a)
         content_refresh(a->content);
         changed |= SYNCVIEW_CONTENT;
     }
-    if (st.state == KS_SYNC_ERROR && strcmp(st.reason, a->sync_status.reason) != 0)
-        ks_log_warn("sync", "%s", st.reason);
     a->sync_status = st;
     return changed;
 }
