@@ -534,6 +534,7 @@ static void handle_event(app *a, const SDL_Event *ev)
     case SDL_CONTROLLERDEVICEADDED:
     case SDL_CONTROLLERDEVICEREMOVED:
     case SDL_CONTROLLERBUTTONDOWN:
+    case SDL_CONTROLLERBUTTONUP:
     case SDL_CONTROLLERAXISMOTION: pad_event(a, ev); break;
     default: break;
     }
@@ -563,6 +564,7 @@ static int update(app *a, uint64_t now)
     moving |= overlay_update(a, now);
     moving |= osk_update(a, now);
     moving |= dwell_update(a, now);
+    moving |= pad_update(a, now);
     if (a->session_dirty && a->cfg->idle_timeout_s > 0 && !a->ptr.active &&
         now - a->last_input >= (uint64_t)a->cfg->idle_timeout_s * 1000u)
         idle_reset(a);
@@ -638,6 +640,8 @@ uint64_t app_next_deadline(app *a, uint64_t now)
     screen *s = app_top(a);
     if (s && s->ops->deadline) d = s->ops->deadline(s, a, now);
     uint64_t k = osk_deadline(a, now); /* key repeat, long press, dwell, rime */
+    if (k && (!d || k < d)) d = k;
+    k = pad_deadline(a, now); /* a held D-pad direction repeats */
     if (k && (!d || k < d)) d = k;
     if (a->session_dirty && a->cfg->idle_timeout_s > 0) {
         uint64_t idle = a->last_input + (uint64_t)a->cfg->idle_timeout_s * 1000u;

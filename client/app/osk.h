@@ -62,8 +62,13 @@ void osk_set_by_pad(app *a, int on);
 
 void pad_init(app *a);
 void pad_fini(app *a);
-/* SDL_CONTROLLERDEVICEADDED / REMOVED / BUTTONDOWN / AXISMOTION. */
+/* SDL_CONTROLLERDEVICEADDED / REMOVED / BUTTONDOWN / BUTTONUP / AXISMOTION. */
 void pad_event(app *a, const SDL_Event *ev);
+/* A held D-pad direction repeats: the time it moves next (0 when nothing
+ * is held), and the move itself when it is due (returns 0: nothing
+ * animates in between). */
+uint64_t pad_deadline(app *a, uint64_t now);
+int pad_update(app *a, uint64_t now);
 /* One button, as the harness's `pad` step names them (ks_kb_pad). */
 void pad_button(app *a, ks_kb_pad button);
 /* The focused element's name (its visible text, or the key's label) into

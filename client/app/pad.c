@@ -11,6 +11,7 @@
  * every size with no per-screen tables. Inside the keyboard the
  * keyboard's own row-aware moves apply; at its edge focus leaves it.
  * A list that hides more rows scrolls when the focus reaches its edge.
+ * A direction held down (D-pad or stick) repeats, as a held key does.
  *
  * Must not: know what a screen shows, or act on anything but the
  * registered targets.
@@ -30,10 +31,14 @@
 #define MAX_NODES 768
 #define STICK_ON 16000  /* of 32767: past this a stick push is a direction */
 #define STICK_OFF 8000  /* back under this, the stick is re-armed */
+#define REPEAT_DELAY_MS 450u /* a held direction starts repeating after this */
+#define REPEAT_MS 120u       /* then moves this often: about 8 elements a second */
 
 struct pad_state {
     SDL_GameController *dev[MAX_PADS];
     int stick_x, stick_y; /* -1, 0, 1: the direction the stick holds now */
+    int held;             /* the ks_kb_pad direction held down, or -1 */
+    uint64_t repeat_at;   /* when the held direction moves again */
 };
 
 /* One focusable thing: a registered hit or a key of the keyboard. */
@@ -50,6 +55,7 @@ void pad_init(app *a)
 {
     a->pad = calloc(1, sizeof *a->pad);
     if (!a->pad) ks_log_warn("pad", "out of memory: gamepads are ignored");
+    else a->pad->held = -1;
     /* Controllers already plugged in arrive as DEVICEADDED events too. */
 }
 
@@ -254,12 +260,54 @@ void pad_button(app *a, ks_kb_pad button)
     }
 }
 
+/* A direction pressed: move once now, then repeat while it stays held. */
+static void hold(app *a, ks_kb_pad dir)
+{
+    pad_button(a, dir);
+    a->pad->held = (int)dir;
+    a->pad->repeat_at = ks_clock_now_ms() + REPEAT_DELAY_MS;
+}
+
+static void release(app *a, ks_kb_pad dir)
+{
+    if (a->pad->held == (int)dir) a->pad->held = -1;
+}
+
 static void stick(app *a, int *held, int value, ks_kb_pad neg, ks_kb_pad pos)
 {
     int dir = value > STICK_ON ? 1 : value < -STICK_ON ? -1 : 0;
-    if (*held && (value > STICK_OFF || value < -STICK_OFF)) return; /* still pushed: one move per push */
+    if (*held && (value > STICK_OFF || value < -STICK_OFF)) return; /* still pushed: the repeat moves on */
+    if (*held) release(a, *held < 0 ? neg : pos);
     *held = dir;
-    if (dir) pad_button(a, dir < 0 ? neg : pos);
+    if (dir) hold(a, dir < 0 ? neg : pos);
+}
+
+/* The held direction as a pad button, or -1 for other buttons. */
+static int direction_of(Uint8 button)
+{
+    switch (button) {
+    case SDL_CONTROLLER_BUTTON_DPAD_UP: return KS_KB_PAD_UP;
+    case SDL_CONTROLLER_BUTTON_DPAD_DOWN: return KS_KB_PAD_DOWN;
+    case SDL_CONTROLLER_BUTTON_DPAD_LEFT: return KS_KB_PAD_LEFT;
+    case SDL_CONTROLLER_BUTTON_DPAD_RIGHT: return KS_KB_PAD_RIGHT;
+    default: return -1;
+    }
+}
+
+int pad_update(app *a, uint64_t now)
+{
+    struct pad_state *p = a->pad;
+    if (!p || p->held < 0 || now < p->repeat_at) return 0;
+    p->repeat_at = now + REPEAT_MS;
+    pad_button(a, (ks_kb_pad)p->held);
+    return 0;
+}
+
+uint64_t pad_deadline(app *a, uint64_t now)
+{
+    (void)now;
+    struct pad_state *p = a->pad;
+    return p && p->held >= 0 ? p->repeat_at : 0;
 }
 
 void pad_event(app *a, const SDL_Event *ev)
@@ -291,11 +339,11 @@ void pad_event(app *a, const SDL_Event *ev)
         }
         break;
     case SDL_CONTROLLERBUTTONDOWN:
+        if (direction_of(ev->cbutton.button) >= 0) {
+            hold(a, (ks_kb_pad)direction_of(ev->cbutton.button));
+            break;
+        }
         switch (ev->cbutton.button) {
-        case SDL_CONTROLLER_BUTTON_DPAD_UP: pad_button(a, KS_KB_PAD_UP); break;
-        case SDL_CONTROLLER_BUTTON_DPAD_DOWN: pad_button(a, KS_KB_PAD_DOWN); break;
-        case SDL_CONTROLLER_BUTTON_DPAD_LEFT: pad_button(a, KS_KB_PAD_LEFT); break;
-        case SDL_CONTROLLER_BUTTON_DPAD_RIGHT: pad_button(a, KS_KB_PAD_RIGHT); break;
         case SDL_CONTROLLER_BUTTON_A: pad_button(a, KS_KB_PAD_A); break;
         case SDL_CONTROLLER_BUTTON_B:
         case SDL_CONTROLLER_BUTTON_BACK: pad_button(a, KS_KB_PAD_B); break;
@@ -303,6 +351,9 @@ void pad_event(app *a, const SDL_Event *ev)
         case SDL_CONTROLLER_BUTTON_RIGHTSHOULDER: pad_button(a, KS_KB_PAD_RB); break;
         default: break;
         }
+        break;
+    case SDL_CONTROLLERBUTTONUP:
+        if (direction_of(ev->cbutton.button) >= 0) release(a, (ks_kb_pad)direction_of(ev->cbutton.button));
         break;
     case SDL_CONTROLLERAXISMOTION:
         if (ev->caxis.axis == SDL_CONTROLLER_AXIS_LEFTX) stick(a, &p->stick_x, ev->caxis.value, KS_KB_PAD_LEFT, KS_KB_PAD_RIGHT);

@@ -528,12 +528,38 @@ static int step_osk_hold(run_ctx *c, const step *st, char *msg, size_t cap)
     return 0;
 }
 
+/* The SDL button of each ks_kb_pad, in its order. */
+static const SDL_GameControllerButton pad_buttons[] = {
+    SDL_CONTROLLER_BUTTON_DPAD_UP,    SDL_CONTROLLER_BUTTON_DPAD_DOWN, SDL_CONTROLLER_BUTTON_DPAD_LEFT,
+    SDL_CONTROLLER_BUTTON_DPAD_RIGHT, SDL_CONTROLLER_BUTTON_A,         SDL_CONTROLLER_BUTTON_B,
+    SDL_CONTROLLER_BUTTON_LEFTSHOULDER, SDL_CONTROLLER_BUTTON_RIGHTSHOULDER};
+
+/* Holds a gamepad button down for MS ms of the simulated clock: a held
+ * direction repeats. */
+static int step_pad_hold(run_ctx *c, const step *st, char *msg, size_t cap)
+{
+    int b = ks_keyboard_pad_parse(st->s);
+    if (b < 0) {
+        snprintf(msg, cap, "pad-hold: '%s' is not a button (up, down, left, right, a, b, lb, rb)", st->s);
+        return -1;
+    }
+    settle(c->a);
+    SDL_Event ev;
+    SDL_zero(ev);
+    ev.type = SDL_CONTROLLERBUTTONDOWN;
+    ev.cbutton.button = (Uint8)pad_buttons[b];
+    ev.cbutton.state = SDL_PRESSED;
+    SDL_PushEvent(&ev);
+    app_advance(c->a, (uint64_t)st->n[0]);
+    ev.type = SDL_CONTROLLERBUTTONUP;
+    ev.cbutton.state = SDL_RELEASED;
+    SDL_PushEvent(&ev);
+    settle(c->a);
+    return 0;
+}
+
 static int step_pad(run_ctx *c, const step *st, char *msg, size_t cap)
 {
-    static const SDL_GameControllerButton map[] = {
-        SDL_CONTROLLER_BUTTON_DPAD_UP, SDL_CONTROLLER_BUTTON_DPAD_DOWN,    SDL_CONTROLLER_BUTTON_DPAD_LEFT,
-        SDL_CONTROLLER_BUTTON_DPAD_RIGHT, SDL_CONTROLLER_BUTTON_A,         SDL_CONTROLLER_BUTTON_B,
-        SDL_CONTROLLER_BUTTON_LEFTSHOULDER, SDL_CONTROLLER_BUTTON_RIGHTSHOULDER};
     int b = ks_keyboard_pad_parse(st->s);
     if (b < 0) {
         snprintf(msg, cap, "pad: '%s' is not a button (up, down, left, right, a, b, lb, rb)", st->s);
@@ -544,7 +570,7 @@ static int step_pad(run_ctx *c, const step *st, char *msg, size_t cap)
     SDL_zero(ev);
     ev.type = SDL_CONTROLLERBUTTONDOWN;
     ev.cbutton.which = 0;
-    ev.cbutton.button = (Uint8)map[b];
+    ev.cbutton.button = (Uint8)pad_buttons[b];
     ev.cbutton.state = SDL_PRESSED;
     SDL_PushEvent(&ev);
     settle(c->a);
@@ -651,6 +677,7 @@ static const step_def step_table[] = {
     {"osk-pick", "n", step_osk_pick, "osk-pick N (1-based)"},
     {"pad", "w", step_pad, "pad BUTTON (up, down, left, right, a, b, lb, rb)"},
     {"hover", "nnn", step_hover, "hover X Y MS"},
+    {"pad-hold", "wn", step_pad_hold, "pad-hold BUTTON MS (held down: a direction repeats)"},
     /* extensions for their tests */
     {"hover-text", "sn", step_hover_text, "hover-text \"TEXT\" MS"},
     {"osk-hold", "wn", step_osk_hold, "osk-hold KEY MS (backspace, shift, space, enter, ... or a character)"},
