@@ -29,6 +29,7 @@ import time
 import urllib.parse
 
 MAX_BODY = 1024 * 1024          # largest POST body accepted
+DRAIN_MAX = 16 * MAX_BODY       # an oversized body is read and dropped up to this
 CHUNK = 64 * 1024
 FAULT_MODES = (
     "drop", "500", "503", "429", "stall", "truncate", "oversize", "malformed",
@@ -343,6 +344,14 @@ class Handler(http.server.BaseHTTPRequestHandler):
     def _read_json(self, fault):
         n = int(self.headers.get("Content-Length") or 0)
         if n > MAX_BODY:
+            # Read and drop what the client is sending (bounded), so it reads
+            # the 413 instead of a reset mid-send; past the bound it is cut off.
+            left = min(n, DRAIN_MAX)
+            while left > 0:
+                chunk = self.rfile.read(min(left, 65536))
+                if not chunk:
+                    break
+                left -= len(chunk)
             self.close_connection = True
             self._json(413, {"error": "body larger than %d bytes" % MAX_BODY})
             return None, True
