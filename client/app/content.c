@@ -187,12 +187,6 @@ static void open_search(content *c)
         ks_log_error("content", "search is unavailable: %s", err.msg);
 }
 
-void content_refresh(content *c)
-{
-    /* A running worker reopens search itself when it is done. */
-    if (c->ready && !c->worker) open_search(c);
-}
-
 ks_status content_open(const char *data_dir, const char *assets_dir, void (*wake)(void *user), void *user,
                        content **out, ks_error *err)
 {

@@ -29,9 +29,6 @@ void content_close(content *c);
 /* Call on the UI thread after a wake: finishes a completed import (joins
  * the worker, reopens search). Returns 1 when the content changed. */
 int content_poll(content *c);
-/* Call on the UI thread after another connection (the sync worker) changed
- * the content: reopens the search engine on the new index. */
-void content_refresh(content *c);
 /* 1 once the content can be shown (no import running). */
 int content_ready(const content *c);
 /* Blocks up to timeout_ms for the background job; returns content_ready(). */

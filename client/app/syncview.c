@@ -82,11 +82,12 @@ int syncview_poll(app *a)
         a->bar_depth = -1; /* the top bar draws again */
         changed |= SYNCVIEW_CHROME;
     }
-    /* New content is live once the worker is past its switch. */
+    /* New content is live once the worker is past its switch. The screens
+     * read it again; the search engine notices the new index by itself
+     * (docs/search.md), so nothing is reopened here. */
     if (st.state != KS_SYNC_APPLYING && st.content_version != a->shown_version) {
         ks_log_info("sync", "content version %lld is live", (long long)st.content_version);
         a->shown_version = st.content_version;
-        content_refresh(a->content);
         changed |= SYNCVIEW_CONTENT;
     }
     a->sync_status = st;

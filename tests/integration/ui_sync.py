@@ -69,6 +69,12 @@ shot online
 tap-text "When is the service desk open?"
 wait 400
 expect-text "next to the main entrance"
+# search finds the new content too
+tap-text "Home"
+wait 400
+type "service desk hours"
+wait 300
+expect-text "When is the service desk open?"
 """)
     r = T.ctl("status", "--json", data=T.path("online", "data"))
     st = json.loads(r.stdout or "{}")
