@@ -33,6 +33,7 @@
 #include "ks/pinyin.h"
 #include "ks/search.h"
 #include "ks/stem.h"
+#include "ks/wordvec.h"
 #include "search_util.h"
 
 #define QUERY_MAX_BYTES 1024 /* work cap: the rest of a huge query is ignored */
@@ -41,6 +42,8 @@
 #define TYPO_MAX_CANDIDATES 3
 #define PREFIX_MAX_EXPANSIONS 6
 #define MIN_CANDIDATES 16
+#define MODEL_CANDIDATES 3      /* classes the classifier may add to the candidates */
+#define MODEL_ROWS_PER_CLASS 4  /* of each, its versions (locales) */
 #define EXTRA_FOR_POPULARITY 4 /* hits beyond the limit kept so popularity may reorder the last ones */
 #define QUERY_POSTINGS_BUDGET 12288
 #define MIN_TERM_POSTINGS 256
@@ -50,7 +53,7 @@
 typedef struct tune {
     double w_word, w_stop, w_han1, w_han2, w_pinyin;
     double w_typo1, w_typo2, w_prefix, w_prefix_alone;
-    double rr_cov, rr_field, rr_lcs, model, model_temp;
+    double rr_cov, rr_field, rr_lcs, model, model_temp, model_cand, knn, knn_floor;
     double pop;
     double conf_field, conf_margin, conf_norm, conf_min, conf_margin_min, conf_prob, conf_min_model;
 } tune;
@@ -70,6 +73,9 @@ static const tune default_tune = {
     .rr_lcs = 0.2,
     .model = 0.6,
     .model_temp = 1.0,
+    .model_cand = 0.05,
+    .knn = 2.5,
+    .knn_floor = 0.4,
     .pop = 0.03,
     .conf_field = 1.0,
     .conf_margin = 1.0,
@@ -85,7 +91,7 @@ static void tune_from_env(tune *t)
     static const ks_tune_field fields[] = {
 #define F(x) {#x, offsetof(tune, x)}
         F(w_word),          F(w_stop),    F(w_han1),         F(w_han2),      F(w_pinyin),  F(w_typo1),
-        F(w_typo2),         F(w_prefix),  F(w_prefix_alone), F(rr_cov),      F(rr_field),  F(rr_lcs), F(model),
+        F(w_typo2),         F(w_prefix),  F(w_prefix_alone), F(rr_cov),      F(rr_field),  F(rr_lcs), F(model), F(model_cand), F(knn), F(knn_floor),
         F(model_temp),      F(pop),       F(conf_field),     F(conf_margin), F(conf_norm), F(conf_min),
         F(conf_margin_min), F(conf_prob), F(conf_min_model),
 #undef F
@@ -120,6 +126,20 @@ struct ks_search {
     size_t n_class;
     double model_scale;
     double *model_z;
+    int has_lr; /* the regression part: model_bias, search_model */
+    /* the content's questions as vectors (search_model.c's model_knn),
+     * when the index was made with the word-vector table this process
+     * has: knn_dim 0 = none */
+    const ks_wordvec *wv;
+    unsigned knn_dim;
+    size_t knn_n;
+    float *knn_mu;      /* mu[dim], then pc[dim] */
+    uint32_t *knn_cls;  /* per example */
+    int8_t *knn_vec;    /* knn_n x dim, unit length x 127 */
+    double *knn_sim;    /* per class, the last query's best cosine */
+    /* the articles of each class (search_doc rowids), to bring an article
+     * the classifier names into the candidates: CSR over n_class */
+    uint32_t *cls_first, *cls_rows;
     /* score accumulators, dense by rowid */
     float *acc;
     size_t acc_n;
@@ -274,9 +294,119 @@ static void free_model(ks_search *s)
     ks_strmap_free(&s->model_ids);
     free(s->model_bias);
     free(s->model_z);
+    free(s->knn_mu);
+    free(s->knn_cls);
+    free(s->knn_vec);
+    free(s->knn_sim);
+    free(s->cls_first);
+    free(s->cls_rows);
     s->model_bias = NULL;
     s->model_z = NULL;
+    s->knn_mu = NULL;
+    s->knn_cls = NULL;
+    s->knn_vec = NULL;
+    s->knn_sim = NULL;
+    s->has_lr = 0;
+    s->cls_first = s->cls_rows = NULL;
+    s->knn_dim = 0;
+    s->knn_n = 0;
     s->n_class = 0;
+}
+
+/* The rowids of each class's articles (one per locale). Returns 0 when
+ * memory runs out. */
+static int load_classes(ks_search *s, size_t nc)
+{
+    sqlite3_stmt *st = NULL;
+    uint32_t *cls = NULL, *rows = NULL;
+    size_t n = 0, cap = 0;
+    int ok = 0;
+    s->cls_first = calloc(nc + 1, sizeof *s->cls_first);
+    if (!s->cls_first || sqlite3_prepare_v2(s->db, "SELECT rowid, aid FROM search_doc", -1, &st, NULL) != SQLITE_OK)
+        goto out;
+    while (sqlite3_step(st) == SQLITE_ROW) {
+        const char *aid = (const char *)sqlite3_column_text(st, 1);
+        uint32_t c = aid ? ks_strmap_get(&s->model_ids, aid, strlen(aid), 0) : UINT32_MAX;
+        if (c == UINT32_MAX) continue;
+        if (n == cap) {
+            cap = cap ? cap * 2 : 256;
+            uint32_t *nc_ = realloc(cls, cap * sizeof *cls), *nr = realloc(rows, cap * sizeof *rows);
+            if (nc_) cls = nc_;
+            if (nr) rows = nr;
+            if (!nc_ || !nr) goto out;
+        }
+        cls[n] = c;
+        rows[n++] = (uint32_t)sqlite3_column_int64(st, 0);
+    }
+    s->cls_rows = malloc((n ? n : 1) * sizeof *s->cls_rows);
+    if (!s->cls_rows) goto out;
+    /* counting sort by class */
+    for (size_t i = 0; i < n; i++)
+        s->cls_first[cls[i] + 1]++;
+    for (size_t c = 0; c < nc; c++)
+        s->cls_first[c + 1] += s->cls_first[c];
+    for (size_t i = 0; i < n; i++)
+        s->cls_rows[s->cls_first[cls[i]]++] = rows[i];
+    for (size_t c = nc; c > 0; c--)
+        s->cls_first[c] = s->cls_first[c - 1];
+    s->cls_first[0] = 0;
+    ok = 1;
+out:
+    sqlite3_finalize(st);
+    free(cls);
+    free(rows);
+    return ok;
+}
+
+/* The questions' vectors (model_knn, see search_model.c), used only when
+ * this process has the very word-vector table the index was made with:
+ * another table's vectors would not compare with them. */
+static void load_knn(ks_search *s, size_t nc)
+{
+    s->wv = ks_wordvec_default();
+    if (!s->wv) return;
+    int64_t want = ks_search_meta_int(s->db, "model_wordvec", 0);
+    if (want != (int64_t)ks_wordvec_id(s->wv)) {
+        if (want) ks_log_debug("search", "the index was made with other word vectors: reindex to use these");
+        return;
+    }
+    sqlite3_stmt *st = NULL;
+    if (sqlite3_prepare_v2(s->db, "SELECT value FROM search_meta WHERE key = 'model_knn'", -1, &st, NULL) !=
+            SQLITE_OK ||
+        sqlite3_step(st) != SQLITE_ROW)
+        goto out;
+    const uint8_t *p = sqlite3_column_blob(st, 0);
+    size_t len = (size_t)sqlite3_column_bytes(st, 0);
+    uint32_t dim = 0, n = 0;
+    if (!p || len < 8) goto out;
+    memcpy(&dim, p, 4);
+    memcpy(&n, p + 4, 4);
+    if (dim != ks_wordvec_dim(s->wv) || n == 0) goto out;
+    size_t row = 4 + (size_t)dim;
+    if (len != 8 + 2 * (size_t)dim * sizeof(float) + (size_t)n * row) goto out;
+    s->knn_mu = malloc(2 * (size_t)dim * sizeof *s->knn_mu);
+    s->knn_cls = malloc((size_t)n * sizeof *s->knn_cls);
+    s->knn_vec = malloc((size_t)n * dim);
+    if (!s->knn_mu || !s->knn_cls || !s->knn_vec) goto out;
+    memcpy(s->knn_mu, p + 8, 2 * (size_t)dim * sizeof(float));
+    const uint8_t *r = p + 8 + 2 * (size_t)dim * sizeof(float);
+    for (uint32_t i = 0; i < n; i++, r += row) {
+        memcpy(&s->knn_cls[i], r, 4);
+        if (s->knn_cls[i] >= nc) goto out; /* damaged: go without */
+        memcpy(s->knn_vec + (size_t)i * dim, r + 4, dim);
+    }
+    s->knn_dim = dim;
+    s->knn_n = n;
+out:
+    sqlite3_finalize(st);
+    if (!s->knn_dim) {
+        free(s->knn_mu);
+        free(s->knn_cls);
+        free(s->knn_vec);
+        s->knn_mu = NULL;
+        s->knn_cls = NULL;
+        s->knn_vec = NULL;
+    }
 }
 
 /* Loads the classifier's classes and biases; without a model (or with a
@@ -296,19 +426,23 @@ static void load_model(ks_search *s)
     const uint8_t *p = sqlite3_column_blob(st, 0), *end = p + sqlite3_column_bytes(st, 0);
     uint64_t n;
     if (!ks_rd_varint(&p, end, &n) || n < 2 || n > 1000000) goto out;
-    if ((size_t)sqlite3_column_bytes(st, 1) != n * sizeof(float)) goto out;
+
     for (uint64_t c = 0; c < n; c++) {
         if (p >= end) goto bad;
         uint8_t len = *p++;
         if ((size_t)(end - p) < len || ks_strmap_get(&s->model_ids, (const char *)p, len, 1) != c) goto bad;
         p += len;
     }
-    s->model_bias = malloc(n * sizeof *s->model_bias);
+    s->model_bias = calloc(n, sizeof *s->model_bias);
     s->model_z = malloc(n * sizeof *s->model_z);
-    if (!s->model_bias || !s->model_z) goto bad;
-    memcpy(s->model_bias, sqlite3_column_blob(st, 1), n * sizeof(float));
+    s->knn_sim = malloc(n * sizeof *s->knn_sim);
+    if (!s->model_bias || !s->model_z || !s->knn_sim) goto bad;
+    s->has_lr = (size_t)sqlite3_column_bytes(st, 1) == n * sizeof(float);
+    if (s->has_lr) memcpy(s->model_bias, sqlite3_column_blob(st, 1), n * sizeof(float));
     s->model_scale = (double)sqlite3_column_int64(st, 2) / 1e6;
     nc = (size_t)n;
+    if (!load_classes(s, nc)) goto bad;
+    load_knn(s, nc);
     goto out;
 bad:
     free_model(s);
@@ -851,6 +985,7 @@ typedef struct scored {
     double exact; /* second-stage BM25F score */
     int content;  /* matched terms that carry meaning (not function words or pinyin) */
     double prob;  /* the classifier's probability of this article (0 without one) */
+    double sim;   /* cosine of the query with its nearest question (0 without vectors) */
     char *id, *locale, *title;
 } scored;
 
@@ -910,9 +1045,81 @@ static double lcs_ratio(const int32_t *a, size_t na, const int32_t *b, size_t nb
     return (double)row[nb] / (double)na;
 }
 
-static int model_probs(ks_search *s, const query *q)
+/* The query as one vector, as search_model.c makes the questions' (the
+ * words' weighted mean, centred, its common direction removed, unit
+ * length): per visitor word its own vector, or when it has none (a typo,
+ * a word being typed) that of its best correction or completion, at that
+ * alternative's weight. Returns 0 when no word has a vector. */
+static int query_vector(ks_search *s, const query *q, float *x)
 {
-    if (!s->n_class) return 0;
+    unsigned dim = s->knn_dim;
+    float tmp[KS_WORDVEC_MAX_DIM];
+    double total = 0;
+    memset(x, 0, dim * sizeof *x);
+    for (int g = 0; g < q->n_groups; g++) {
+        const qterm *own = NULL, *best_alt = NULL;
+        for (size_t i = 0; i < q->n; i++) {
+            const qterm *t = &q->v[i];
+            if (t->group != g || (t->kind != KS_TERM_WORD && t->kind != KS_TERM_STOP)) continue;
+            if (!t->alt)
+                own = t;
+            else if (!best_alt || t->w > best_alt->w)
+                best_alt = t;
+        }
+        const qterm *use[2] = {own, best_alt};
+        for (int k = 0; k < 2; k++) {
+            if (!use[k]) continue;
+            memset(tmp, 0, dim * sizeof *tmp);
+            double w = ks_wordvec_add(s->wv, use[k]->s, use[k]->len, tmp);
+            if (w <= 0) continue;
+            double m = k == 0 ? 1.0 : use[k]->w;
+            for (unsigned d = 0; d < dim; d++)
+                x[d] += (float)(m * tmp[d]);
+            total += m * w;
+            break;
+        }
+    }
+    if (total <= 0) return 0;
+    for (unsigned d = 0; d < dim; d++)
+        x[d] = (float)(x[d] / total);
+    return ks_dense_project(s->knn_mu, s->knn_mu + dim, dim, 1.0, x);
+}
+
+/* Per class, the cosine of the query with its nearest question, into
+ * s->knn_sim (0 for classes with none, and never below 0). Returns 0 when
+ * there are no question vectors or the query has no vector. */
+static int knn_sims(ks_search *s, const query *q)
+{
+    float x[KS_WORDVEC_MAX_DIM];
+    if (!s->knn_dim || !query_vector(s, q, x)) return 0;
+    for (size_t c = 0; c < s->n_class; c++)
+        s->knn_sim[c] = 0;
+    unsigned dim = s->knn_dim;
+    /* integer dot products: exact enough at this precision, and the loop
+     * vectorises (a float sum may not be reordered), which makes the scan
+     * of every question ~5x cheaper */
+    int16_t xq[KS_WORDVEC_MAX_DIM];
+    for (unsigned d = 0; d < dim; d++)
+        xq[d] = (int16_t)lrintf(x[d] * 4096.0f);
+    for (size_t e = 0; e < s->knn_n; e++) {
+        const int8_t *v = s->knn_vec + e * dim;
+        int32_t dot = 0;
+        for (unsigned d = 0; d < dim; d++)
+            dot += (int32_t)xq[d] * v[d];
+        /* below knn_floor, two sentences are no nearer than unrelated ones */
+        double cs = dot / (127.0 * 4096.0) - s->tn.knn_floor;
+        if (cs > s->knn_sim[s->knn_cls[e]]) s->knn_sim[s->knn_cls[e]] = cs;
+    }
+    return 1;
+}
+
+/* The regression's probability of every class given the query, into
+ * s->model_z. Returns 0 without one or when no query term is one of its
+ * features. Features are the query's terms, as in training (binary, unit
+ * length); typo and prefix alternatives count at their weight. */
+static int lr_probs(ks_search *s, const query *q)
+{
+    if (!s->has_lr) return 0;
     size_t nfeat = 0;
     for (size_t i = 0; i < q->n; i++)
         nfeat += !q->v[i].alt && q->v[i].kind != KS_TERM_PINYIN;
@@ -948,6 +1155,66 @@ static int model_probs(ks_search *s, const query *q)
     for (size_t c = 0; c < s->n_class; c++)
         s->model_z[c] /= sum;
     return 1;
+}
+
+/* What the on-device model says of each class, into model_z (the
+ * regression's probability, 0 without it) and knn_sim (nearest question,
+ * 0 without vectors). Returns 0 when it has nothing to say. */
+static int model_scores(ks_search *s, const query *q)
+{
+    if (!s->n_class) return 0;
+    int lr = lr_probs(s, q);
+    if (!lr)
+        for (size_t c = 0; c < s->n_class; c++)
+            s->model_z[c] = 0;
+    int knn = knn_sims(s, q);
+    if (!knn)
+        for (size_t c = 0; c < s->n_class; c++)
+            s->knn_sim[c] = 0;
+    return lr || knn;
+}
+
+/* A class's evidence from the model, in the units of the final score. */
+static double model_evidence(const ks_search *s, size_t c)
+{
+    return s->tn.model * s->model_z[c] + s->tn.knn * s->knn_sim[c];
+}
+
+/* Adds the articles of the classifier's MODEL_CANDIDATES most probable
+ * classes to the n candidates in out (room for cap), unless already
+ * there: what the visitor means may share no word with its article. */
+static size_t add_model_candidates(ks_search *s, scored *out, size_t n, size_t cap)
+{
+    size_t top[MODEL_CANDIDATES];
+    size_t nt = 0;
+    for (size_t c = 0; c < s->n_class; c++) {
+        double ev = model_evidence(s, c);
+        if (ev < s->tn.model_cand) continue;
+        size_t j = nt < MODEL_CANDIDATES ? nt++ : MODEL_CANDIDATES;
+        if (j == MODEL_CANDIDATES) {
+            if (ev <= model_evidence(s, top[MODEL_CANDIDATES - 1])) continue;
+            j = MODEL_CANDIDATES - 1;
+        }
+        while (j > 0 && model_evidence(s, top[j - 1]) < ev) {
+            top[j] = top[j - 1];
+            j--;
+        }
+        top[j] = c;
+    }
+    for (size_t i = 0; i < nt; i++) {
+        size_t c = top[i];
+        for (uint32_t r = s->cls_first[c]; r < s->cls_first[c + 1] && r - s->cls_first[c] < MODEL_ROWS_PER_CLASS;
+             r++) {
+            uint32_t rowid = s->cls_rows[r];
+            int have = 0;
+            for (size_t j = 0; j < n && !have; j++)
+                have = out[j].rowid == rowid;
+            if (have || n >= cap) continue;
+            memset(&out[n], 0, sizeof out[n]);
+            out[n++].rowid = rowid;
+        }
+    }
+    return n;
 }
 
 /* Keeps the k best accumulators (by s1) in out; returns how many. */
@@ -1215,7 +1482,7 @@ ks_status ks_search_query(ks_search *s, const char *query_text, size_t len, cons
     if (tt.n == 0 || s->n_docs <= 0) goto done;
     q = malloc(sizeof *q);
     size_t k = limit * 2 > MIN_CANDIDATES ? limit * 2 : MIN_CANDIDATES;
-    cands = calloc(k, sizeof *cands);
+    cands = calloc(k + MODEL_CANDIDATES * MODEL_ROWS_PER_CLASS, sizeof *cands);
     if (!q || !cands) goto nomem;
 
     /* One read transaction: a concurrent import never shows half its work. */
@@ -1228,6 +1495,8 @@ ks_status ks_search_query(ks_search *s, const char *query_text, size_t len, cons
                      q->v[i].idf);
     find_candidates(s, q);
     nc = top_candidates(s, cands, k);
+    int with_model = model_scores(s, q);
+    if (with_model) nc = add_model_candidates(s, cands, nc, k + MODEL_CANDIDATES * MODEL_ROWS_PER_CLASS);
     double best_exact = 0;
     for (size_t i = 0; i < nc; i++) {
         rescore(s, q, &cands[i]);
@@ -1235,7 +1504,6 @@ ks_status ks_search_query(ks_search *s, const char *query_text, size_t len, cons
     }
     /* The final score: BM25F, and with a classifier, BM25F relative to the
      * best candidate plus the classifier's probability of the article. */
-    int with_model = s->tn.model > 0 && best_exact > 0 && model_probs(s, q);
     int32_t qhan[LCS_MAX], than[LCS_MAX];
     size_t nqhan = s->tn.rr_lcs > 0 ? han_seq(tt.norm, tt.norm_len, qhan) : 0;
     for (size_t i = 0; i < nc; i++) {
@@ -1254,7 +1522,8 @@ ks_status ks_search_query(ks_search *s, const char *query_text, size_t len, cons
         if (with_model && c->id) {
             uint32_t cls = ks_strmap_get(&s->model_ids, c->id, strlen(c->id), 0);
             c->prob = cls != UINT32_MAX ? s->model_z[cls] : 0;
-            c->score = c->score / best_exact + s->tn.model * c->prob;
+            c->sim = cls != UINT32_MAX ? s->knn_sim[cls] : 0;
+            c->score = (best_exact > 0 ? c->score / best_exact : 0) + s->tn.model * c->prob + s->tn.knn * c->sim;
         }
     }
     /* Articles are fetched best first until enough distinct ids are found. */

@@ -14,15 +14,27 @@
  * questions to learn from; otherwise the model is cleared and search works
  * without it.
  *
+ * With English word vectors (wordvec.h), every example also gets a dense
+ * feature vector: the weighted mean of its words' vectors, centred and
+ * with the common direction of all examples removed (Arora et al.'s
+ * "simple but tough-to-beat baseline" for sentence embeddings), unit
+ * length times DENSE_GAIN. Those features are what let a query that
+ * shares no word with an article's questions ("my fridge" for "food
+ * storage in the refrigerator") still find it; words are learnt as well,
+ * so the content's own vocabulary keeps the last word.
+ *
  * Stored: search_model(feature, w) with, per term, (class, int8 weight)
  * pairs above a small threshold; search_meta model_classes (the ids, in
- * class order), model_bias (float per class), model_scale (weight unit).
+ * class order), model_bias (float per class), model_scale (weight unit),
+ * and with word vectors model_dense (see store_dense) and model_wordvec
+ * (the table's id: a query must embed with the same table).
  */
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "ks/log.h"
+#include "ks/wordvec.h"
 #include "search_util.h"
 
 #define MODEL_EPOCHS 15
@@ -32,6 +44,8 @@
 #define MODEL_MAX_CELLS (4u * 1024u * 1024u) /* features x classes kept in memory while training */
 #define MODEL_MAX_WORK 400000000.0           /* epochs x examples x features x classes */
 #define MODEL_KEEP 0.02                      /* weights below this share of the largest are dropped */
+#define KNN_MAX_EXAMPLES 20000 /* more, and a query's scan of them would cost over a millisecond */
+#define DENSE_PC_ITERS 40
 
 typedef struct trainset {
     ks_strmap classes; /* article id -> class */
@@ -40,6 +54,12 @@ typedef struct trainset {
     size_t *ex_first; /* n_ex + 1 offsets into ex_feat */
     uint32_t *ex_feat;
     size_t n_ex, ex_cap, n_feat_refs, feat_cap;
+    /* dense features (dim 0 without word vectors): n_ex x dim, and per
+     * example whether any of its words has a vector */
+    const ks_wordvec *wv;
+    unsigned dim;
+    float *ex_dense;
+    uint8_t *ex_has;
 } trainset;
 
 static void trainset_free(trainset *t)
@@ -49,7 +69,100 @@ static void trainset_free(trainset *t)
     free(t->ex_class);
     free(t->ex_first);
     free(t->ex_feat);
+    free(t->ex_dense);
+    free(t->ex_has);
     memset(t, 0, sizeof *t);
+}
+
+int ks_embed_field(const ks_wordvec *wv, const ks_doc_field *fd, float *out)
+{
+    unsigned dim = ks_wordvec_dim(wv);
+    memset(out, 0, dim * sizeof *out);
+    double total = 0;
+    for (size_t i = 0; i < fd->n_terms; i++) {
+        ks_term_kind k = ks_term_kind_of(fd->terms[i].s, fd->terms[i].len);
+        if (k != KS_TERM_WORD && k != KS_TERM_STOP) continue;
+        /* tf times: a word said twice weighs twice, as in the query */
+        for (uint32_t r = 0; r < fd->terms[i].tf && r < 4; r++)
+            total += ks_wordvec_add(wv, fd->terms[i].s, fd->terms[i].len, out);
+    }
+    if (total <= 0) return 0;
+    for (unsigned d = 0; d < dim; d++)
+        out[d] = (float)(out[d] / total);
+    return 1;
+}
+
+int ks_dense_project(const float *mu, const float *pc, unsigned dim, double gain, float *x)
+{
+    double dot = 0, len = 0;
+    for (unsigned d = 0; d < dim; d++) {
+        x[d] -= mu[d];
+        dot += (double)x[d] * pc[d];
+    }
+    for (unsigned d = 0; d < dim; d++) {
+        x[d] -= (float)(dot * pc[d]);
+        len += (double)x[d] * x[d];
+    }
+    if (len <= 1e-12) return 0;
+    double k = gain / sqrt(len);
+    for (unsigned d = 0; d < dim; d++)
+        x[d] = (float)(x[d] * k);
+    return 1;
+}
+
+/* Centres the examples' dense vectors and removes their first principal
+ * component (power iteration: deterministic, no library), then scales
+ * each to DENSE_GAIN; writes the mean and the component to mu and pc. An
+ * example without vectors keeps zero dense features. */
+static void prepare_dense(trainset *t, float *mu, float *pc)
+{
+    unsigned dim = t->dim;
+    size_t nh = 0;
+    memset(mu, 0, dim * sizeof *mu);
+    for (size_t e = 0; e < t->n_ex; e++) {
+        if (!t->ex_has[e]) continue;
+        nh++;
+        for (unsigned d = 0; d < dim; d++)
+            mu[d] += t->ex_dense[e * dim + d];
+    }
+    for (unsigned d = 0; d < dim; d++)
+        mu[d] = nh ? mu[d] / (float)nh : 0.0f;
+    double *v = malloc(dim * sizeof *v), *nv = malloc(dim * sizeof *nv);
+    memset(pc, 0, dim * sizeof *pc);
+    if (v && nv && nh > 1) {
+        for (unsigned d = 0; d < dim; d++)
+            v[d] = 1.0 / sqrt((double)dim);
+        for (int it = 0; it < DENSE_PC_ITERS; it++) {
+            memset(nv, 0, dim * sizeof *nv);
+            for (size_t e = 0; e < t->n_ex; e++) {
+                if (!t->ex_has[e]) continue;
+                const float *x = t->ex_dense + e * dim;
+                double dot = 0;
+                for (unsigned d = 0; d < dim; d++)
+                    dot += (x[d] - mu[d]) * v[d];
+                for (unsigned d = 0; d < dim; d++)
+                    nv[d] += dot * (x[d] - mu[d]);
+            }
+            double len = 0;
+            for (unsigned d = 0; d < dim; d++)
+                len += nv[d] * nv[d];
+            if (len <= 1e-24) break;
+            len = sqrt(len);
+            for (unsigned d = 0; d < dim; d++)
+                v[d] = nv[d] / len;
+        }
+        for (unsigned d = 0; d < dim; d++)
+            pc[d] = (float)v[d];
+    }
+    free(v);
+    free(nv);
+    for (size_t e = 0; e < t->n_ex; e++) {
+        float *x = t->ex_dense + e * dim;
+        if (!t->ex_has[e] || !ks_dense_project(mu, pc, dim, 1.0, x)) {
+            memset(x, 0, dim * sizeof *x);
+            t->ex_has[e] = 0;
+        }
+    }
 }
 
 static int add_example(trainset *t, uint32_t cls, const ks_doc_field *fd)
@@ -63,6 +176,14 @@ static int add_example(trainset *t, uint32_t cls, const ks_doc_field *fd)
         size_t *f = realloc(t->ex_first, (ncap + 1) * sizeof *f);
         if (!f) return 0;
         t->ex_first = f;
+        if (t->dim) {
+            float *d = realloc(t->ex_dense, ncap * t->dim * sizeof *d);
+            if (!d) return 0;
+            t->ex_dense = d;
+            uint8_t *h = realloc(t->ex_has, ncap);
+            if (!h) return 0;
+            t->ex_has = h;
+        }
         t->ex_cap = ncap;
     }
     if (t->n_feat_refs + fd->n_terms > t->feat_cap) {
@@ -81,6 +202,7 @@ static int add_example(trainset *t, uint32_t cls, const ks_doc_field *fd)
         if (id == UINT32_MAX) return 0;
         t->ex_feat[t->n_feat_refs++] = id;
     }
+    if (t->dim) t->ex_has[t->n_ex] = ks_embed_field(t->wv, fd, t->ex_dense + t->n_ex * t->dim);
     t->n_ex++;
     t->ex_first[t->n_ex] = t->n_feat_refs;
     return 1;
@@ -103,17 +225,58 @@ static uint64_t next_rand(uint64_t *s)
     return *s;
 }
 
+/* The examples' projected vectors for the nearest-question scores
+ * (search.c). model_knn: uint32 dim, uint32 n, float mu[dim], float
+ * pc[dim], then per example uint32 class and int8 x[dim] (unit length
+ * times 127); examples without vectors are left out. model_wordvec: the
+ * word-vector table's id. */
+static ks_status store_knn(sqlite3 *db, trainset *t, ks_error *err)
+{
+    uint32_t dim = t->dim, n = 0;
+    float *mu = malloc(dim * sizeof *mu), *pc = malloc(dim * sizeof *pc);
+    ks_buf b = {0};
+    ks_status rc = KS_OK;
+    if (!mu || !pc) goto nomem;
+    prepare_dense(t, mu, pc);
+    for (size_t e = 0; e < t->n_ex; e++)
+        n += t->ex_has[e];
+    ks_buf_put(&b, &dim, sizeof dim);
+    ks_buf_put(&b, &n, sizeof n);
+    ks_buf_put(&b, mu, dim * sizeof *mu);
+    ks_buf_put(&b, pc, dim * sizeof *pc);
+    for (size_t e = 0; e < t->n_ex; e++) {
+        if (!t->ex_has[e]) continue;
+        ks_buf_put(&b, &t->ex_class[e], sizeof t->ex_class[e]);
+        for (uint32_t d = 0; d < dim; d++)
+            ks_buf_byte(&b, (uint8_t)(int8_t)lroundf(t->ex_dense[e * dim + d] * 127.0f));
+    }
+    if (b.oom) goto nomem;
+    if ((rc = ks_search_meta_set_blob(db, "model_knn", b.p, b.n, err)) == KS_OK)
+        rc = ks_search_meta_set_int(db, "model_wordvec", (int64_t)ks_wordvec_id(t->wv), err);
+    goto out;
+nomem:
+    rc = ks_error_set(err, KS_ERR_NOMEM, "search index: out of memory storing the example vectors");
+out:
+    free(mu);
+    free(pc);
+    ks_buf_free(&b);
+    return rc;
+}
+
 ks_status ks_search_model_train(sqlite3 *db, ks_error *err)
 {
     ks_status rc = KS_OK;
     trainset t = {0};
     sqlite3_stmt *sel = NULL, *ins = NULL;
     float *w = NULL, *g = NULL, *bias = NULL, *gb = NULL;
+
     double *z = NULL;
     size_t *order = NULL;
     ks_buf row = {0}, ids = {0};
 
     if ((rc = clear_model(db, err)) != KS_OK) return rc;
+    t.wv = ks_wordvec_default();
+    t.dim = ks_wordvec_dim(t.wv);
     if (sqlite3_prepare_v2(db, "SELECT aid, data FROM search_doc", -1, &sel, NULL) != SQLITE_OK) {
         rc = ks_error_set(err, KS_ERR_DB, "search index: reading examples: %s", sqlite3_errmsg(db));
         goto out;
@@ -138,11 +301,14 @@ ks_status ks_search_model_train(sqlite3 *db, ks_error *err)
     sel = NULL;
     size_t nc = t.classes.n, nf = t.feats.n, ne = t.n_ex;
     double work = (double)MODEL_EPOCHS * (double)t.n_feat_refs * (double)nc;
-    if (nc < 2 || (double)ne < MODEL_MIN_EXAMPLES_PER_CLASS * (double)nc ||
-        (double)nf * (double)nc > MODEL_MAX_CELLS || work > MODEL_MAX_WORK) {
+    int lr = nc >= 2 && (double)ne >= MODEL_MIN_EXAMPLES_PER_CLASS * (double)nc &&
+             (double)nf * (double)nc <= MODEL_MAX_CELLS && work <= MODEL_MAX_WORK;
+    int knn = nc >= 2 && t.dim && ne <= KNN_MAX_EXAMPLES;
+    if (!lr && !knn) {
         ks_log_debug("search", "no classifier: %zu classes, %zu examples, %zu features", nc, ne, nf);
         goto out;
     }
+    if (!lr) goto classes;
     w = calloc(nf * nc, sizeof *w);
     g = malloc(nf * nc * sizeof *g);
     bias = calloc(nc, sizeof *bias);
@@ -150,6 +316,7 @@ ks_status ks_search_model_train(sqlite3 *db, ks_error *err)
     z = malloc(nc * sizeof *z);
     order = malloc(ne * sizeof *order);
     if (!w || !g || !bias || !gb || !z || !order) goto nomem;
+
     for (size_t i = 0; i < nf * nc; i++)
         g[i] = 1e-8f;
     for (size_t i = 0; i < nc; i++)
@@ -176,6 +343,7 @@ ks_status ks_search_model_train(sqlite3 *db, ks_error *err)
                 for (size_t c = 0; c < nc; c++)
                     z[c] += wf[c] * x;
             }
+
             for (size_t c = 0; c < nc; c++)
                 if (z[c] > mx) mx = z[c];
             double sum = 0;
@@ -234,6 +402,12 @@ ks_status ks_search_model_train(sqlite3 *db, ks_error *err)
         }
         sqlite3_reset(ins);
     }
+    if ((rc = ks_search_meta_set_blob(db, "model_bias", bias, nc * sizeof *bias, err)) != KS_OK ||
+        (rc = ks_search_meta_set_int(db, "model_scale_ppm", (int64_t)llround(scale * 1e6), err)) != KS_OK)
+        goto out;
+    ks_log_debug("search", "classifier: %zu classes, %zu examples, %zu features, %zu weights kept", nc, ne,
+                 nf, kept);
+classes:
     ks_buf_varint(&ids, nc);
     for (uint32_t c = 0; c < nc; c++) {
         size_t len;
@@ -242,12 +416,8 @@ ks_status ks_search_model_train(sqlite3 *db, ks_error *err)
         ks_buf_put(&ids, s, len);
     }
     if (ids.oom) goto nomem;
-    if ((rc = ks_search_meta_set_blob(db, "model_classes", ids.p, ids.n, err)) != KS_OK ||
-        (rc = ks_search_meta_set_blob(db, "model_bias", bias, nc * sizeof *bias, err)) != KS_OK ||
-        (rc = ks_search_meta_set_int(db, "model_scale_ppm", (int64_t)llround(scale * 1e6), err)) != KS_OK)
-        goto out;
-    ks_log_debug("search", "classifier: %zu classes, %zu examples, %zu features, %zu weights kept", nc, ne,
-                 nf, kept);
+    if ((rc = ks_search_meta_set_blob(db, "model_classes", ids.p, ids.n, err)) != KS_OK) goto out;
+    if (knn) rc = store_knn(db, &t, err);
     goto out;
 nomem:
     rc = ks_error_set(err, KS_ERR_NOMEM, "search index: out of memory training the classifier");

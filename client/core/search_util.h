@@ -114,6 +114,17 @@ ks_status ks_search_meta_set_int(sqlite3 *db, const char *key, int64_t v, ks_err
  * large or has too few examples for a model to help. */
 ks_status ks_search_model_train(sqlite3 *db, ks_error *err);
 
+/* Dense features of the classifier (search_model.c), from word vectors:
+ * ks_embed_field writes the weighted mean of a field's word vectors into
+ * out (ks_wordvec_dim floats) and returns 0 when none of its words has
+ * one; ks_dense_project centres x on mu, removes its component along pc
+ * and scales it to length gain (0 when nothing is left). Training and
+ * queries go through the same two steps. */
+struct ks_doc_field;
+struct ks_wordvec;
+int ks_embed_field(const struct ks_wordvec *wv, const struct ks_doc_field *fd, float *out);
+int ks_dense_project(const float *mu, const float *pc, unsigned dim, double gain, float *x);
+
 /* Parsed document record (see search_index.c for the layout). The term
  * strings point into the record's bytes, which must outlive it. */
 typedef struct ks_doc_term {
