@@ -28,6 +28,7 @@
 #include <utf8proc.h>
 
 #include "ks/analyze.h"
+#include "ks/encoder.h"
 #include "ks/locale.h"
 #include "ks/log.h"
 #include "ks/pinyin.h"
@@ -53,7 +54,7 @@
 typedef struct tune {
     double w_word, w_stop, w_han1, w_han2, w_pinyin;
     double w_typo1, w_typo2, w_prefix, w_prefix_alone;
-    double rr_cov, rr_field, rr_lcs, model, model_temp, model_cand, knn, knn_floor;
+    double rr_cov, rr_field, rr_lcs, model, model_temp, model_cand, knn, knn_floor, sent, sent_floor, conf_sent;
     double pop;
     double conf_field, conf_margin, conf_norm, conf_min, conf_margin_min, conf_prob, conf_min_model;
 } tune;
@@ -76,6 +77,9 @@ static const tune default_tune = {
     .model_cand = 0.05,
     .knn = 2.5,
     .knn_floor = 0.4,
+    .sent = 8.0,
+    .sent_floor = 0.0,
+    .conf_sent = 0.55,
     .pop = 0.03,
     .conf_field = 1.0,
     .conf_margin = 1.0,
@@ -91,7 +95,7 @@ static void tune_from_env(tune *t)
     static const ks_tune_field fields[] = {
 #define F(x) {#x, offsetof(tune, x)}
         F(w_word),          F(w_stop),    F(w_han1),         F(w_han2),      F(w_pinyin),  F(w_typo1),
-        F(w_typo2),         F(w_prefix),  F(w_prefix_alone), F(rr_cov),      F(rr_field),  F(rr_lcs), F(model), F(model_cand), F(knn), F(knn_floor),
+        F(w_typo2),         F(w_prefix),  F(w_prefix_alone), F(rr_cov),      F(rr_field),  F(rr_lcs), F(model), F(model_cand), F(knn), F(knn_floor), F(sent), F(sent_floor), F(conf_sent),
         F(model_temp),      F(pop),       F(conf_field),     F(conf_margin), F(conf_norm), F(conf_min),
         F(conf_margin_min), F(conf_prob), F(conf_min_model),
 #undef F
@@ -137,6 +141,11 @@ struct ks_search {
     uint32_t *knn_cls;  /* per example */
     int8_t *knn_vec;    /* knn_n x dim, unit length x 127 */
     double *knn_sim;    /* per class, the last query's best cosine */
+    /* the sentence encoder's centre of each class (search_model.c's
+     * model_sent), when the index was made with this process's encoder */
+    const ks_encoder *enc;
+    int8_t *sent;       /* n_class x KS_ENCODER_DIM, unit length x 127 */
+    double *sent_sim;   /* per class, the last query's cosine */
     /* the articles of each class (search_doc rowids), to bring an article
      * the classifier names into the candidates: CSR over n_class */
     uint32_t *cls_first, *cls_rows;
@@ -298,6 +307,8 @@ static void free_model(ks_search *s)
     free(s->knn_cls);
     free(s->knn_vec);
     free(s->knn_sim);
+    free(s->sent);
+    free(s->sent_sim);
     free(s->cls_first);
     free(s->cls_rows);
     s->model_bias = NULL;
@@ -306,6 +317,8 @@ static void free_model(ks_search *s)
     s->knn_cls = NULL;
     s->knn_vec = NULL;
     s->knn_sim = NULL;
+    s->sent = NULL;
+    s->sent_sim = NULL;
     s->has_lr = 0;
     s->cls_first = s->cls_rows = NULL;
     s->knn_dim = 0;
@@ -409,6 +422,35 @@ out:
     }
 }
 
+/* The classes' sentence vectors (model_sent), used only with the very
+ * encoder the index was made with. */
+static void load_sent(ks_search *s, size_t nc)
+{
+    s->enc = ks_encoder_default();
+    if (!s->enc) return;
+    if (ks_search_meta_int(s->db, "model_encoder", 0) != (int64_t)ks_encoder_id(s->enc)) return;
+    sqlite3_stmt *st = NULL;
+    if (sqlite3_prepare_v2(s->db, "SELECT value FROM search_meta WHERE key = 'model_sent'", -1, &st, NULL) ==
+            SQLITE_OK &&
+        sqlite3_step(st) == SQLITE_ROW) {
+        const uint8_t *p = sqlite3_column_blob(st, 0);
+        size_t len = (size_t)sqlite3_column_bytes(st, 0);
+        uint32_t dim = 0, n = 0;
+        if (p && len >= 8) {
+            memcpy(&dim, p, 4);
+            memcpy(&n, p + 4, 4);
+        }
+        if (dim == KS_ENCODER_DIM && n == nc && len == 8 + (size_t)n * dim &&
+            (s->sent = malloc((size_t)n * dim)) && (s->sent_sim = calloc(n, sizeof *s->sent_sim))) {
+            memcpy(s->sent, p + 8, (size_t)n * dim);
+        } else {
+            free(s->sent);
+            s->sent = NULL;
+        }
+    }
+    sqlite3_finalize(st);
+}
+
 /* Loads the classifier's classes and biases; without a model (or with a
  * damaged one) search simply goes on with BM25F alone. */
 static void load_model(ks_search *s)
@@ -443,6 +485,7 @@ static void load_model(ks_search *s)
     nc = (size_t)n;
     if (!load_classes(s, nc)) goto bad;
     load_knn(s, nc);
+    load_sent(s, nc);
     goto out;
 bad:
     free_model(s);
@@ -986,6 +1029,7 @@ typedef struct scored {
     int content;  /* matched terms that carry meaning (not function words or pinyin) */
     double prob;  /* the classifier's probability of this article (0 without one) */
     double sim;   /* cosine of the query with its nearest question (0 without vectors) */
+    double sent;  /* the sentence encoder's cosine, less its floor (0 without one) */
     char *id, *locale, *title;
 } scored;
 
@@ -1157,12 +1201,50 @@ static int lr_probs(ks_search *s, const query *q)
     return 1;
 }
 
+/* Whether the encoder can read a query: Latin letters, no Han. */
+static int english_query(const char *t, size_t len)
+{
+    int letters = 0;
+    for (size_t i = 0; i < len; i++) {
+        unsigned char c = (unsigned char)t[i];
+        if ((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z')) letters++;
+        if (c >= 0xE3 && c <= 0xE9) return 0;
+    }
+    return letters >= 2;
+}
+
+/* Per class, the cosine of the query's sentence vector with the class's
+ * centre, less sent_floor (what unrelated questions score), never below
+ * 0, into s->sent_sim. Returns 0 without sentence vectors. */
+static int sent_sims(ks_search *s, const char *text, size_t len)
+{
+    float x[KS_ENCODER_DIM];
+    if (!s->sent || !english_query(text, len) || !ks_encoder_embed(s->enc, text, len, x)) return 0;
+    int16_t xq[KS_ENCODER_DIM];
+    for (unsigned d = 0; d < KS_ENCODER_DIM; d++)
+        xq[d] = (int16_t)lrintf(x[d] * 4096.0f);
+    for (size_t c = 0; c < s->n_class; c++) {
+        const int8_t *v = s->sent + c * KS_ENCODER_DIM;
+        int32_t dot = 0;
+        for (unsigned d = 0; d < KS_ENCODER_DIM; d++)
+            dot += (int32_t)xq[d] * v[d];
+        double cs = dot / (127.0 * 4096.0) - s->tn.sent_floor;
+        s->sent_sim[c] = cs > 0 ? cs : 0;
+    }
+    return 1;
+}
+
 /* What the on-device model says of each class, into model_z (the
- * regression's probability, 0 without it) and knn_sim (nearest question,
- * 0 without vectors). Returns 0 when it has nothing to say. */
-static int model_scores(ks_search *s, const query *q)
+ * regression's probability, 0 without it), knn_sim (nearest question by
+ * word vectors) and sent_sim (sentence vectors), 0 where absent. Returns
+ * 0 when it has nothing to say. */
+static int model_scores(ks_search *s, const query *q, const char *text, size_t len)
 {
     if (!s->n_class) return 0;
+    int sent = sent_sims(s, text, len);
+    if (!sent && s->sent_sim)
+        for (size_t c = 0; c < s->n_class; c++)
+            s->sent_sim[c] = 0;
     int lr = lr_probs(s, q);
     if (!lr)
         for (size_t c = 0; c < s->n_class; c++)
@@ -1171,13 +1253,13 @@ static int model_scores(ks_search *s, const query *q)
     if (!knn)
         for (size_t c = 0; c < s->n_class; c++)
             s->knn_sim[c] = 0;
-    return lr || knn;
+    return lr || knn || sent;
 }
 
 /* A class's evidence from the model, in the units of the final score. */
 static double model_evidence(const ks_search *s, size_t c)
 {
-    return s->tn.model * s->model_z[c] + s->tn.knn * s->knn_sim[c];
+    return s->tn.model * s->model_z[c] + s->tn.knn * s->knn_sim[c] + (s->sent_sim ? s->tn.sent * s->sent_sim[c] : 0);
 }
 
 /* Adds the articles of the classifier's MODEL_CANDIDATES most probable
@@ -1495,7 +1577,7 @@ ks_status ks_search_query(ks_search *s, const char *query_text, size_t len, cons
                      q->v[i].idf);
     find_candidates(s, q);
     nc = top_candidates(s, cands, k);
-    int with_model = model_scores(s, q);
+    int with_model = model_scores(s, q, query_text ? query_text : "", len);
     if (with_model) nc = add_model_candidates(s, cands, nc, k + MODEL_CANDIDATES * MODEL_ROWS_PER_CLASS);
     double best_exact = 0;
     for (size_t i = 0; i < nc; i++) {
@@ -1523,7 +1605,9 @@ ks_status ks_search_query(ks_search *s, const char *query_text, size_t len, cons
             uint32_t cls = ks_strmap_get(&s->model_ids, c->id, strlen(c->id), 0);
             c->prob = cls != UINT32_MAX ? s->model_z[cls] : 0;
             c->sim = cls != UINT32_MAX ? s->knn_sim[cls] : 0;
-            c->score = (best_exact > 0 ? c->score / best_exact : 0) + s->tn.model * c->prob + s->tn.knn * c->sim;
+            c->sent = cls != UINT32_MAX && s->sent_sim ? s->sent_sim[cls] : 0;
+            c->score = (best_exact > 0 ? c->score / best_exact : 0) + s->tn.model * c->prob + s->tn.knn * c->sim +
+                       s->tn.sent * c->sent;
         }
     }
     /* Articles are fetched best first until enough distinct ids are found. */
@@ -1597,12 +1681,17 @@ ks_status ks_search_query(ks_search *s, const char *query_text, size_t len, cons
         /* BM25F must agree on the winner (margin > 0): when the classifier
          * overturned it, or two articles tie, the visitor gets choices. */
         out->confident = a->exact > 0 && a->content > 0 && margin >= s->tn.conf_margin_min && z >= need;
+        /* Or the sentence encoder finds the query close to what the first
+         * article answers, as close as paraphrases of one question are
+         * (unrelated questions stay well below): a visitor's own words
+         * for a known question, with no word in common. */
+        if (a->sent >= s->tn.conf_sent) out->confident = 1;
         if (debug)
             ks_log_debug("search",
                          "top %s cov=%.3f field=%.3f margin=%.3f exact=%.3f qmax=%.3f prob=%.3f smargin=%.3f "
-                         "confident=%d",
-                         out->hits[0].id, a->cov, a->field, margin, a->exact, qmax, a->prob, smargin,
-                         out->confident);
+                         "sim=%.3f sent=%.3f sent2=%.3f content=%d z=%.3f confident=%d",
+                         out->hits[0].id, a->cov, a->field, margin, a->exact, qmax, a->prob, smargin, a->sim,
+                         a->sent, kept > 1 ? cands[1].sent : 0.0, a->content, z, out->confident);
     }
     for (size_t i = 0; i < kept; i++)
         free_scored(&cands[i]);

@@ -33,6 +33,9 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <cjson/cJSON.h>
+
+#include "ks/encoder.h"
 #include "ks/log.h"
 #include "ks/wordvec.h"
 #include "search_util.h"
@@ -45,6 +48,7 @@
 #define MODEL_MAX_WORK 400000000.0           /* epochs x examples x features x classes */
 #define MODEL_KEEP 0.02                      /* weights below this share of the largest are dropped */
 #define KNN_MAX_EXAMPLES 20000 /* more, and a query's scan of them would cost over a millisecond */
+#define SENT_MAX_EXAMPLES 4000 /* English questions the encoder reads at an import (~6 ms each) */
 #define DENSE_PC_ITERS 40
 
 typedef struct trainset {
@@ -263,6 +267,102 @@ out:
     return rc;
 }
 
+/* Whether a text is one the English encoder can read: Latin letters and
+ * no Han (a Chinese question is left to the words and characters). */
+static int english_text(const char *s)
+{
+    int letters = 0;
+    for (const unsigned char *p = (const unsigned char *)s; *p; p++) {
+        if ((*p >= 'a' && *p <= 'z') || (*p >= 'A' && *p <= 'Z')) letters++;
+        if (*p >= 0xE3 && *p <= 0xE9) return 0; /* lead bytes of U+3000-U+9FFF: CJK */
+    }
+    return letters >= 2;
+}
+
+static int add_sentence(const ks_encoder *enc, const char *text, float *centroid, size_t *count)
+{
+    float v[KS_ENCODER_DIM];
+    if (!text || !english_text(text) || !ks_encoder_embed(enc, text, strlen(text), v)) return 0;
+    for (unsigned d = 0; d < KS_ENCODER_DIM; d++)
+        centroid[d] += v[d];
+    (*count)++;
+    return 1;
+}
+
+/* The sentence encoder's view of each class: the mean of its English
+ * titles' and questions' vectors, unit length (the centre of what the
+ * article answers). model_sent: uint32 dim, uint32 classes, then per
+ * class int8 x[dim] (unit length times 127; all zero for a class with no
+ * English example); model_encoder: the encoder's id. Skipped without an
+ * encoder or when there are more English examples than an import should
+ * spend encoding (SENT_MAX_EXAMPLES). */
+static ks_status store_sentences(sqlite3 *db, ks_strmap *classes, ks_error *err)
+{
+    const ks_encoder *enc = ks_encoder_default();
+    if (!enc || classes->n < 2) return KS_OK;
+    sqlite3_stmt *st = NULL;
+    float *sum = calloc(classes->n * (size_t)KS_ENCODER_DIM, sizeof *sum);
+    size_t *cnt = calloc(classes->n, sizeof *cnt), total = 0;
+    ks_buf b = {0};
+    ks_status rc = KS_OK;
+    if (!sum || !cnt) goto nomem;
+    /* count first: a large content is left to the other signals */
+    if (sqlite3_prepare_v2(db, "SELECT id, title, questions FROM articles", -1, &st, NULL) != SQLITE_OK) {
+        rc = ks_error_set(err, KS_ERR_DB, "search index: reading questions: %s", sqlite3_errmsg(db));
+        goto out;
+    }
+    for (int pass = 0; pass < 2; pass++) {
+        while (sqlite3_step(st) == SQLITE_ROW) {
+            const char *id = (const char *)sqlite3_column_text(st, 0);
+            const char *title = (const char *)sqlite3_column_text(st, 1);
+            const char *qs = (const char *)sqlite3_column_text(st, 2);
+            uint32_t c = id ? ks_strmap_get(classes, id, strlen(id), 0) : UINT32_MAX;
+            if (c == UINT32_MAX) continue;
+            cJSON *arr = qs ? cJSON_Parse(qs) : NULL;
+            const cJSON *q;
+            if (pass == 0) {
+                total += title && english_text(title);
+                cJSON_ArrayForEach(q, arr) total += cJSON_IsString(q) && english_text(q->valuestring);
+            } else {
+                float *cen = sum + (size_t)c * KS_ENCODER_DIM;
+                add_sentence(enc, title, cen, &cnt[c]);
+                cJSON_ArrayForEach(q, arr) if (cJSON_IsString(q)) add_sentence(enc, q->valuestring, cen, &cnt[c]);
+            }
+            cJSON_Delete(arr);
+        }
+        sqlite3_reset(st);
+        if (pass == 0 && (total == 0 || total > SENT_MAX_EXAMPLES)) {
+            ks_log_debug("search", "no sentence vectors: %zu English examples", total);
+            goto out;
+        }
+    }
+    uint32_t dim = KS_ENCODER_DIM, nc = (uint32_t)classes->n;
+    ks_buf_put(&b, &dim, sizeof dim);
+    ks_buf_put(&b, &nc, sizeof nc);
+    for (uint32_t c = 0; c < nc; c++) {
+        const float *cen = sum + (size_t)c * dim;
+        double len = 0;
+        for (uint32_t d = 0; d < dim; d++)
+            len += (double)cen[d] * cen[d];
+        double k = len > 0 ? 127.0 / sqrt(len) : 0;
+        for (uint32_t d = 0; d < dim; d++)
+            ks_buf_byte(&b, (uint8_t)(int8_t)lround(cen[d] * k));
+    }
+    if (b.oom) goto nomem;
+    if ((rc = ks_search_meta_set_blob(db, "model_sent", b.p, b.n, err)) == KS_OK)
+        rc = ks_search_meta_set_int(db, "model_encoder", (int64_t)ks_encoder_id(enc), err);
+    ks_log_debug("search", "sentence vectors: %zu English examples", total);
+    goto out;
+nomem:
+    rc = ks_error_set(err, KS_ERR_NOMEM, "search index: out of memory encoding the questions");
+out:
+    sqlite3_finalize(st);
+    free(sum);
+    free(cnt);
+    ks_buf_free(&b);
+    return rc;
+}
+
 ks_status ks_search_model_train(sqlite3 *db, ks_error *err)
 {
     ks_status rc = KS_OK;
@@ -304,7 +404,8 @@ ks_status ks_search_model_train(sqlite3 *db, ks_error *err)
     int lr = nc >= 2 && (double)ne >= MODEL_MIN_EXAMPLES_PER_CLASS * (double)nc &&
              (double)nf * (double)nc <= MODEL_MAX_CELLS && work <= MODEL_MAX_WORK;
     int knn = nc >= 2 && t.dim && ne <= KNN_MAX_EXAMPLES;
-    if (!lr && !knn) {
+    int sent = nc >= 2 && ks_encoder_default() != NULL;
+    if (!lr && !knn && !sent) {
         ks_log_debug("search", "no classifier: %zu classes, %zu examples, %zu features", nc, ne, nf);
         goto out;
     }
@@ -417,7 +518,8 @@ classes:
     }
     if (ids.oom) goto nomem;
     if ((rc = ks_search_meta_set_blob(db, "model_classes", ids.p, ids.n, err)) != KS_OK) goto out;
-    if (knn) rc = store_knn(db, &t, err);
+    if (knn && (rc = store_knn(db, &t, err)) != KS_OK) goto out;
+    rc = store_sentences(db, &t.classes, err);
     goto out;
 nomem:
     rc = ks_error_set(err, KS_ERR_NOMEM, "search index: out of memory training the classifier");

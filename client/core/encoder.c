@@ -1,0 +1,495 @@
+/*
+ * encoder.c - the sentence encoder of encoder.h: SentencePiece unigram
+ * tokenising, then the two-layer transformer of the Universal Sentence
+ * Encoder lite, then mean pooling and a tanh layer, in plain C.
+ *
+ * The computation follows the package's TensorFlow.js graph step by step
+ * (its ops are listed in docs/search.md), including its quirks: the first
+ * layer's input is twice the piece embedding plus the timing signal (the
+ * graph adds the embeddings to their own copy with the signal), and the
+ * tokeniser breaks ties between lattice paths towards the later start, as
+ * the package's JavaScript does, so vectors match the reference within
+ * float rounding.
+ *
+ * Matrices are row-major [in][out]; products run row by row of the weight
+ * over all tokens at once (each weight row is read once per sentence),
+ * with restrict pointers so that the compiler vectorises the inner loop.
+ */
+#include <math.h>
+#include <pthread.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <utf8proc.h>
+
+#include "ks/encoder.h"
+#include "ks/file.h"
+#include "ks/log.h"
+#include "ks/wordvec.h" /* ks_wordvec_hash: the same FNV-1a */
+
+#define ENCODER_MAX_BYTES (64u * 1024u * 1024u)
+#define MAX_PIECE_CPS 32   /* longest piece, in code points (the real one: 16) */
+#define MAX_TEXT_CPS 2048  /* what is tokenised of a text: far more than 128 pieces */
+#define LN_EPS 1e-6f
+
+typedef struct layer {
+    const float *ln1_s, *ln1_b;
+    const float *adj_w, *adj_b; /* layer 0 only: the residual from din to d1 */
+    const float *qkv_w, *qkv_b;
+    const float *out_w, *out_b;
+    const float *ln2_s, *ln2_b;
+    const float *f1_w, *f1_b, *f2_w, *f2_b;
+    unsigned din;
+} layer;
+
+struct ks_encoder {
+    char *bytes;
+    size_t size;
+    uint64_t id;
+    unsigned rows, pieces, d0, d1, ffn, heads, max_tokens, out;
+    /* vocabulary: per piece its score and bytes; an open-addressing table
+     * from bytes to piece */
+    double *score;
+    const char **piece;
+    uint8_t *piece_len;
+    uint8_t *piece_cps;
+    uint32_t *slots;
+    uint32_t n_slots;
+    const float *emb, *timing;
+    layer l[2];
+    const float *tanh_w, *tanh_b;
+};
+
+static uint32_t rd32(const uint8_t *p)
+{
+    uint32_t v;
+    memcpy(&v, p, sizeof v);
+    return v;
+}
+
+static ks_status bad(ks_encoder *e, const char *path, const char *what, ks_error *err)
+{
+    ks_encoder_close(e);
+    return ks_error_set(err, KS_ERR_CORRUPT, "%s: not a usable sentence encoder: %s (rebuild it with mkencoder.py)",
+                        path, what);
+}
+
+static int32_t find_piece(const ks_encoder *e, const char *s, size_t n)
+{
+    uint32_t mask = e->n_slots - 1;
+    for (uint32_t h = (uint32_t)ks_wordvec_hash(s, n, KS_WORDVEC_HASH_SEED) & mask;; h = (h + 1) & mask) {
+        uint32_t slot = e->slots[h];
+        if (!slot) return -1;
+        if (e->piece_len[slot - 1] == n && memcmp(e->piece[slot - 1], s, n) == 0) return (int32_t)(slot - 1);
+    }
+}
+
+ks_status ks_encoder_open(const char *path, ks_encoder **out, ks_error *err)
+{
+    *out = NULL;
+    ks_encoder *e = calloc(1, sizeof *e);
+    if (!e) return ks_error_set(err, KS_ERR_NOMEM, "%s: out of memory", path);
+    ks_status rc = ks_file_read_all(path, ENCODER_MAX_BYTES, &e->bytes, &e->size, err);
+    if (rc != KS_OK) {
+        free(e);
+        return rc;
+    }
+    const uint8_t *b = (const uint8_t *)e->bytes;
+    if (e->size < KS_ENCODER_HEADER || memcmp(b, KS_ENCODER_MAGIC, 8) != 0)
+        return bad(e, path, "it does not start with \"KSENC1\"", err);
+    if (rd32(b + 8) != 1) return bad(e, path, "it is of another version", err);
+    e->rows = rd32(b + 12);
+    e->pieces = rd32(b + 16);
+    e->d0 = rd32(b + 20);
+    e->d1 = rd32(b + 24);
+    e->ffn = rd32(b + 28);
+    e->heads = rd32(b + 32);
+    e->max_tokens = rd32(b + 36);
+    e->out = rd32(b + 40);
+    memcpy(&e->id, b + 48, sizeof e->id);
+    /* the shapes this code computes with: the published model's */
+    if (e->d0 != 256 || e->d1 != 512 || e->ffn != 1536 || e->heads != 4 || e->max_tokens != 128 ||
+        e->out != KS_ENCODER_DIM || e->pieces < 7 || e->pieces > e->rows || e->rows > 100000)
+        return bad(e, path, "its shapes are not the ones this build computes", err);
+    if (ks_wordvec_hash(b + KS_ENCODER_HEADER, e->size - KS_ENCODER_HEADER, KS_WORDVEC_HASH_SEED) != e->id)
+        return bad(e, path, "its checksum does not match (damaged file)", err);
+
+    e->score = malloc(e->pieces * sizeof *e->score);
+    e->piece = malloc(e->pieces * sizeof *e->piece);
+    e->piece_len = malloc(e->pieces);
+    e->piece_cps = malloc(e->pieces);
+    for (e->n_slots = 2; e->n_slots < 2 * e->pieces; e->n_slots *= 2)
+        ;
+    e->slots = calloc(e->n_slots, sizeof *e->slots);
+    if (!e->score || !e->piece || !e->piece_len || !e->piece_cps || !e->slots) {
+        ks_encoder_close(e);
+        return ks_error_set(err, KS_ERR_NOMEM, "%s: out of memory", path);
+    }
+    size_t off = KS_ENCODER_HEADER;
+    for (unsigned i = 0; i < e->pieces; i++) {
+        if (e->size - off < 9) return bad(e, path, "its vocabulary is truncated", err);
+        memcpy(&e->score[i], b + off, 8);
+        uint8_t n = b[off + 8];
+        off += 9;
+        if (e->size - off < n) return bad(e, path, "its vocabulary is truncated", err);
+        e->piece[i] = e->bytes + off;
+        e->piece_len[i] = n;
+        utf8proc_ssize_t cps = 0;
+        for (utf8proc_ssize_t k = 0, step; k < n; k += step, cps++) {
+            utf8proc_int32_t c;
+            step = utf8proc_iterate(b + off + k, n - k, &c);
+            if (step <= 0) return bad(e, path, "a vocabulary piece is not UTF-8", err);
+        }
+        if (cps > MAX_PIECE_CPS) return bad(e, path, "a vocabulary piece is too long", err);
+        e->piece_cps[i] = (uint8_t)cps;
+        off += n;
+        /* the reserved symbols (unknown, <s>, </s>, extras) are never matched */
+        if (i < 6 || n == 0 || find_piece(e, e->piece[i], n) >= 0) continue;
+        uint32_t h = (uint32_t)ks_wordvec_hash(e->piece[i], n, KS_WORDVEC_HASH_SEED) & (e->n_slots - 1);
+        while (e->slots[h])
+            h = (h + 1) & (e->n_slots - 1);
+        e->slots[h] = i + 1;
+    }
+    off = (off + 3) & ~(size_t)3;
+    size_t need_floats = (size_t)e->rows * e->d0 + e->d0 / 2;
+    unsigned d1 = e->d1, ffn = e->ffn;
+    for (int l = 0; l < 2; l++) {
+        unsigned din = l == 0 ? e->d0 : d1;
+        need_floats += 2 * din + 3 * din * (size_t)din + 3 * din + (size_t)din * d1 + d1 + 2 * d1 +
+                       (size_t)d1 * ffn + ffn + (size_t)ffn * d1 + d1;
+        if (l == 0) need_floats += (size_t)din * d1 + d1;
+    }
+    need_floats += (size_t)d1 * e->out + e->out;
+    if (off > e->size || (e->size - off) / 4 != need_floats || (e->size - off) % 4)
+        return bad(e, path, "its weights are not the size its shapes say", err);
+    const float *p = (const float *)(void *)(e->bytes + off); /* malloc'ed and off % 4 == 0: aligned */
+#define TAKE(dst, n) (dst = p, p += (n))
+    TAKE(e->emb, (size_t)e->rows * e->d0);
+    TAKE(e->timing, e->d0 / 2);
+    for (int l = 0; l < 2; l++) {
+        layer *L = &e->l[l];
+        unsigned din = L->din = l == 0 ? e->d0 : d1;
+        TAKE(L->ln1_s, din);
+        TAKE(L->ln1_b, din);
+        if (l == 0) {
+            TAKE(L->adj_w, (size_t)din * d1);
+            TAKE(L->adj_b, d1);
+        }
+        TAKE(L->qkv_w, (size_t)din * 3 * din);
+        TAKE(L->qkv_b, 3 * din);
+        TAKE(L->out_w, (size_t)din * d1);
+        TAKE(L->out_b, d1);
+        TAKE(L->ln2_s, d1);
+        TAKE(L->ln2_b, d1);
+        TAKE(L->f1_w, (size_t)d1 * ffn);
+        TAKE(L->f1_b, ffn);
+        TAKE(L->f2_w, (size_t)ffn * d1);
+        TAKE(L->f2_b, d1);
+    }
+    TAKE(e->tanh_w, (size_t)d1 * e->out);
+    TAKE(e->tanh_b, e->out);
+#undef TAKE
+    *out = e;
+    return KS_OK;
+}
+
+void ks_encoder_close(ks_encoder *e)
+{
+    if (!e) return;
+    free(e->score);
+    free(e->piece);
+    free(e->piece_len);
+    free(e->piece_cps);
+    free(e->slots);
+    free(e->bytes);
+    free(e);
+}
+
+uint64_t ks_encoder_id(const ks_encoder *e) { return e ? e->id : 0; }
+
+/* ------------------------------------------------------------ tokenising */
+
+size_t ks_encoder_tokenize(const ks_encoder *e, const char *text, size_t len, int32_t *ids, size_t max)
+{
+    if (!e || !max) return 0;
+    /* NFKC, then "▁" before the text and for every space, as the package's
+     * processInput does. Invalid bytes are dropped first (utf8proc refuses
+     * invalid input as a whole). */
+    char *clean = malloc(len + 1);
+    if (!clean) return 0;
+    size_t cn = 0;
+    for (size_t i = 0; i < len;) {
+        utf8proc_int32_t c;
+        utf8proc_ssize_t k = utf8proc_iterate((const utf8proc_uint8_t *)text + i, (utf8proc_ssize_t)(len - i), &c);
+        if (k <= 0) {
+            i++;
+            continue;
+        }
+        if (c != 0) {
+            memcpy(clean + cn, text + i, (size_t)k);
+            cn += (size_t)k;
+        }
+        i += (size_t)k;
+    }
+    clean[cn] = '\0';
+    utf8proc_uint8_t *nfkc = cn ? utf8proc_NFKC((const utf8proc_uint8_t *)clean) : NULL;
+    free(clean);
+    if (!nfkc) return 0;
+    /* code points of "▁" + text with spaces as "▁", each with its bytes */
+    size_t nb = strlen((const char *)nfkc);
+    size_t ncp = 0;
+    uint32_t *cp_off = malloc((MAX_TEXT_CPS + 2) * sizeof *cp_off);
+    char *s = malloc(nb * 3 + 4);
+    if (!cp_off || !s) {
+        free(nfkc);
+        free(cp_off);
+        free(s);
+        return 0;
+    }
+    size_t sn = 0;
+    static const char sep[] = "\xe2\x96\x81"; /* U+2581 */
+    cp_off[ncp++] = 0;
+    memcpy(s, sep, 3);
+    sn = 3;
+    for (size_t i = 0; i < nb && ncp < MAX_TEXT_CPS;) {
+        utf8proc_int32_t c;
+        utf8proc_ssize_t k = utf8proc_iterate(nfkc + i, (utf8proc_ssize_t)(nb - i), &c);
+        if (k <= 0) break;
+        cp_off[ncp++] = (uint32_t)sn;
+        if (c == ' ') {
+            memcpy(s + sn, sep, 3);
+            sn += 3;
+        } else {
+            memcpy(s + sn, nfkc + i, (size_t)k);
+            sn += (size_t)k;
+        }
+        i += (size_t)k;
+    }
+    cp_off[ncp] = (uint32_t)sn;
+    free(nfkc);
+    /* Viterbi over the lattice: best[end] and the piece ending there
+     * (-1 = unknown symbol); 0 means "not reached yet", as in the JS. */
+    double *best = calloc(ncp + 1, sizeof *best);
+    int32_t *word = calloc(ncp + 1, sizeof *word);
+    size_t n = 0;
+    if (!best || !word) goto out;
+    for (size_t end = 1; end <= ncp; end++) {
+        /* candidates ending here, by ascending start (the JS order) */
+        size_t lo = end > MAX_PIECE_CPS ? end - MAX_PIECE_CPS : 0;
+        for (size_t start = lo; start < end; start++) {
+            size_t ncps = end - start;
+            int32_t id = find_piece(e, s + cp_off[start], cp_off[end] - cp_off[start]);
+            double sc;
+            if (id >= 0) {
+                sc = e->score[id];
+            } else if (ncps == 1) {
+                /* an unknown symbol: only when no piece starts here at all */
+                int any = 0;
+                for (size_t k = start + 1; k <= ncp && k - start <= MAX_PIECE_CPS && !any; k++)
+                    any = find_piece(e, s + cp_off[start], cp_off[k] - cp_off[start]) >= 0;
+                if (any) continue;
+                sc = 0;
+            } else {
+                continue;
+            }
+            double total = sc + best[start];
+            if (best[end] == 0 || total >= best[end]) {
+                best[end] = total;
+                word[end] = id >= 0 ? id : 0;
+            }
+        }
+    }
+    /* back from the end; consecutive unknowns become one */
+    int32_t *rev = malloc((ncp + 1) * sizeof *rev);
+    if (!rev) goto out;
+    size_t nr = 0;
+    for (size_t it = ncp; it > 0;) {
+        rev[nr++] = word[it];
+        /* the JS steps back by the piece's own length (the unknown piece is
+         * one symbol long) */
+        size_t step = word[it] > 0 ? e->piece_cps[word[it]] : 1;
+        it = step > it ? 0 : it - step;
+    }
+    int prev_unk = 0;
+    for (size_t i = 0; i < nr && n < max; i++) {
+        int32_t id = rev[nr - 1 - i];
+        if (!(prev_unk && id == 0)) ids[n++] = id;
+        prev_unk = id == 0;
+    }
+    free(rev);
+out:
+    free(best);
+    free(word);
+    free(cp_off);
+    free(s);
+    return n;
+}
+
+/* --------------------------------------------------------------- forward */
+
+/* y[t][j] = b[j] + sum_i x[t][i] w[i][j], for n tokens */
+static void matmul(const float *restrict x, size_t n, unsigned din, const float *restrict w, const float *restrict b,
+                   unsigned dout, float *restrict y)
+{
+    for (size_t t = 0; t < n; t++)
+        memcpy(y + t * dout, b, dout * sizeof *y);
+    for (unsigned i = 0; i < din; i++) {
+        const float *restrict wr = w + (size_t)i * dout;
+        for (size_t t = 0; t < n; t++) {
+            float xi = x[t * din + i];
+            if (xi == 0.0f) continue; /* after a ReLU, most are */
+            float *restrict yr = y + t * dout;
+            for (unsigned j = 0; j < dout; j++)
+                yr[j] += xi * wr[j];
+        }
+    }
+}
+
+static void layer_norm(const float *x, size_t n, unsigned d, const float *s, const float *b, float *y)
+{
+    for (size_t t = 0; t < n; t++) {
+        const float *xr = x + t * d;
+        float *yr = y + t * d;
+        double mean = 0, var = 0;
+        for (unsigned i = 0; i < d; i++)
+            mean += xr[i];
+        mean /= d;
+        for (unsigned i = 0; i < d; i++)
+            var += (xr[i] - mean) * (xr[i] - mean);
+        var /= d;
+        float k = (float)(1.0 / sqrt(var + LN_EPS));
+        for (unsigned i = 0; i < d; i++)
+            yr[i] = s[i] * k * (float)(xr[i] - mean) + b[i];
+    }
+}
+
+/* One transformer layer: x (n x din) -> y (n x d1). scratch has room for
+ * n x (3 din + d1 + ffn) floats plus n x n. */
+static void run_layer(const ks_encoder *e, const layer *L, const float *x, size_t n, float *y, float *scratch)
+{
+    unsigned din = L->din, d1 = e->d1, ffn = e->ffn, heads = e->heads, hd = din / heads;
+    float *h = scratch;             /* n x din, then n x d1 */
+    float *qkv = h + n * d1;        /* n x 3 din */
+    float *o = qkv + n * 3 * din;   /* n x din */
+    float *f = o + n * din;         /* n x ffn */
+    float *att = f + n * ffn;       /* n */
+    /* attention, on the normalised input; the residual is the input itself
+     * (or its projection to d1 in the first layer) */
+    layer_norm(x, n, din, L->ln1_s, L->ln1_b, h);
+    matmul(h, n, din, L->qkv_w, L->qkv_b, 3 * din, qkv);
+    float scale = 1.0f / sqrtf((float)hd);
+    for (unsigned hh = 0; hh < heads; hh++) {
+        for (size_t t = 0; t < n; t++) {
+            const float *q = qkv + t * 3 * din + hh * hd;
+            float mx = -INFINITY;
+            for (size_t u = 0; u < n; u++) {
+                const float *k = qkv + u * 3 * din + din + hh * hd;
+                float dot = 0;
+                for (unsigned d = 0; d < hd; d++)
+                    dot += q[d] * scale * k[d];
+                att[u] = dot;
+                if (dot > mx) mx = dot;
+            }
+            float sum = 0;
+            for (size_t u = 0; u < n; u++)
+                sum += (att[u] = expf(att[u] - mx));
+            float *orow = o + t * din + hh * hd;
+            memset(orow, 0, hd * sizeof *orow);
+            for (size_t u = 0; u < n; u++) {
+                const float *v = qkv + u * 3 * din + 2 * din + hh * hd;
+                float a = att[u] / sum;
+                for (unsigned d = 0; d < hd; d++)
+                    orow[d] += a * v[d];
+            }
+        }
+    }
+    matmul(o, n, din, L->out_w, L->out_b, d1, y);
+    if (L->adj_w) {
+        matmul(x, n, din, L->adj_w, L->adj_b, d1, h);
+        for (size_t i = 0; i < n * d1; i++)
+            y[i] += h[i];
+    } else {
+        for (size_t i = 0; i < n * d1; i++)
+            y[i] += x[i];
+    }
+    /* feed-forward, on the normalised result, added to it */
+    layer_norm(y, n, d1, L->ln2_s, L->ln2_b, h);
+    matmul(h, n, d1, L->f1_w, L->f1_b, ffn, f);
+    for (size_t i = 0; i < n * ffn; i++)
+        if (f[i] < 0) f[i] = 0;
+    matmul(f, n, ffn, L->f2_w, L->f2_b, d1, h);
+    for (size_t i = 0; i < n * d1; i++)
+        y[i] += h[i];
+}
+
+int ks_encoder_embed(const ks_encoder *e, const char *text, size_t len, float *out)
+{
+    memset(out, 0, KS_ENCODER_DIM * sizeof *out);
+    if (!e) return 0;
+    int32_t ids[128];
+    size_t n = ks_encoder_tokenize(e, text, len, ids, e->max_tokens < 128 ? e->max_tokens : 128);
+    if (!n) return 0;
+    unsigned d0 = e->d0, d1 = e->d1;
+    size_t scratch_n = n * (d1 + 3 * d1 + d1 + e->ffn) + n;
+    float *x = malloc(n * d1 * sizeof *x), *y = malloc(n * d1 * sizeof *y);
+    float *scratch = malloc(scratch_n * sizeof *scratch);
+    if (!x || !y || !scratch) {
+        free(x);
+        free(y);
+        free(scratch);
+        return 0;
+    }
+    /* input: twice the embedding plus the timing signal (see the top) */
+    for (size_t t = 0; t < n; t++) {
+        int32_t id = ids[t] >= 0 && (unsigned)ids[t] < e->rows ? ids[t] : 0;
+        const float *er = e->emb + (size_t)id * d0;
+        float *xr = x + t * d0;
+        for (unsigned i = 0; i < d0 / 2; i++) {
+            float a = (float)t * e->timing[i];
+            xr[i] = 2.0f * er[i] + sinf(a);
+            xr[i + d0 / 2] = 2.0f * er[i + d0 / 2] + cosf(a);
+        }
+    }
+    run_layer(e, &e->l[0], x, n, y, scratch);
+    run_layer(e, &e->l[1], y, n, x, scratch);
+    /* mean over the tokens, then tanh(W x + b), unit length */
+    float pool[KS_ENCODER_DIM];
+    for (unsigned j = 0; j < d1; j++) {
+        double sum = 0;
+        for (size_t t = 0; t < n; t++)
+            sum += x[t * d1 + j];
+        pool[j] = (float)(sum / (double)n);
+    }
+    matmul(pool, 1, d1, e->tanh_w, e->tanh_b, e->out, out);
+    double norm = 0;
+    for (unsigned j = 0; j < e->out; j++) {
+        out[j] = tanhf(out[j]);
+        norm += (double)out[j] * out[j];
+    }
+    float k = (float)(1.0 / sqrt(norm > 1e-12 ? norm : 1e-12));
+    for (unsigned j = 0; j < e->out; j++)
+        out[j] *= k;
+    free(x);
+    free(y);
+    free(scratch);
+    return 1;
+}
+
+static ks_encoder *default_encoder;
+static pthread_once_t default_once = PTHREAD_ONCE_INIT;
+
+static void open_default(void)
+{
+    const char *path = getenv("KS_ENCODER");
+    if (!path) path = KS_ENCODER_PATH;
+    if (!*path || strcmp(path, "none") == 0) return;
+    ks_error err = {0};
+    if (ks_encoder_open(path, &default_encoder, &err) != KS_OK)
+        ks_log_warn("search", "%s: search works without sentence vectors (scripts/setup.sh fetches them)", err.msg);
+}
+
+const ks_encoder *ks_encoder_default(void)
+{
+    pthread_once(&default_once, open_default);
+    return default_encoder;
+}
