@@ -54,7 +54,8 @@
 typedef struct tune {
     double w_word, w_stop, w_han1, w_han2, w_pinyin;
     double w_typo1, w_typo2, w_prefix, w_prefix_alone;
-    double rr_cov, rr_field, rr_lcs, model, model_temp, model_cand, knn, knn_floor, sent, sent_floor, conf_sent;
+    double rr_cov, rr_field, rr_lcs, model, model_temp, model_cand, knn, knn_floor, sent, sent_floor, sent_cand,
+        conf_sent;
     double pop;
     double conf_field, conf_margin, conf_norm, conf_min, conf_margin_min, conf_prob, conf_min_model;
 } tune;
@@ -79,6 +80,7 @@ static const tune default_tune = {
     .knn_floor = 0.4,
     .sent = 8.0,
     .sent_floor = 0.0,
+    .sent_cand = 0.5,
     .conf_sent = 0.55,
     .pop = 0.03,
     .conf_field = 1.0,
@@ -95,7 +97,7 @@ static void tune_from_env(tune *t)
     static const ks_tune_field fields[] = {
 #define F(x) {#x, offsetof(tune, x)}
         F(w_word),          F(w_stop),    F(w_han1),         F(w_han2),      F(w_pinyin),  F(w_typo1),
-        F(w_typo2),         F(w_prefix),  F(w_prefix_alone), F(rr_cov),      F(rr_field),  F(rr_lcs), F(model), F(model_cand), F(knn), F(knn_floor), F(sent), F(sent_floor), F(conf_sent),
+        F(w_typo2),         F(w_prefix),  F(w_prefix_alone), F(rr_cov),      F(rr_field),  F(rr_lcs), F(model), F(model_cand), F(knn), F(knn_floor), F(sent), F(sent_floor), F(sent_cand), F(conf_sent),
         F(model_temp),      F(pop),       F(conf_field),     F(conf_margin), F(conf_norm), F(conf_min),
         F(conf_margin_min), F(conf_prob), F(conf_min_model),
 #undef F
@@ -1216,10 +1218,37 @@ static int english_query(const char *t, size_t len)
 /* Per class, the cosine of the query's sentence vector with the class's
  * centre, less sent_floor (what unrelated questions score), never below
  * 0, into s->sent_sim. Returns 0 without sentence vectors. */
-static int sent_sims(ks_search *s, const char *text, size_t len)
+/* Whether most of the visitor's words are words at all: known to the
+ * content (or corrected or completed to its words) or to the word
+ * vectors. The encoder makes a confident-looking vector of anything,
+ * "xyzzy plugh" included; this keeps it to queries made of words. */
+static int words_known(const query *q)
+{
+    const ks_wordvec *wv = ks_wordvec_default();
+    int words = 0, known = 0;
+    for (int g = 0; g < q->n_groups; g++) {
+        int is_word = 0, ok = 0;
+        for (size_t i = 0; i < q->n; i++) {
+            const qterm *t = &q->v[i];
+            if (t->group != g || (t->kind != KS_TERM_WORD && t->kind != KS_TERM_STOP)) continue;
+            is_word = 1;
+            if (t->df > 0) ok = 1;
+            if (!t->alt && wv) {
+                float tmp[KS_WORDVEC_MAX_DIM] = {0};
+                if (ks_wordvec_add(wv, t->s, t->len, tmp) > 0) ok = 1;
+            }
+        }
+        words += is_word;
+        known += is_word && ok;
+    }
+    return words > 0 && 2 * known >= words;
+}
+
+static int sent_sims(ks_search *s, const query *q, const char *text, size_t len)
 {
     float x[KS_ENCODER_DIM];
-    if (!s->sent || !english_query(text, len) || !ks_encoder_embed(s->enc, text, len, x)) return 0;
+    if (!s->sent || !english_query(text, len) || !words_known(q) || !ks_encoder_embed(s->enc, text, len, x))
+        return 0;
     int16_t xq[KS_ENCODER_DIM];
     for (unsigned d = 0; d < KS_ENCODER_DIM; d++)
         xq[d] = (int16_t)lrintf(x[d] * 4096.0f);
@@ -1241,7 +1270,7 @@ static int sent_sims(ks_search *s, const char *text, size_t len)
 static int model_scores(ks_search *s, const query *q, const char *text, size_t len)
 {
     if (!s->n_class) return 0;
-    int sent = sent_sims(s, text, len);
+    int sent = sent_sims(s, q, text, len);
     if (!sent && s->sent_sim)
         for (size_t c = 0; c < s->n_class; c++)
             s->sent_sim[c] = 0;
@@ -1270,8 +1299,11 @@ static size_t add_model_candidates(ks_search *s, scored *out, size_t n, size_t c
     size_t top[MODEL_CANDIDATES];
     size_t nt = 0;
     for (size_t c = 0; c < s->n_class; c++) {
+        /* the regression or the word vectors, or a sentence close enough
+         * to be a paraphrase, may bring an article in */
         double ev = model_evidence(s, c);
-        if (ev < s->tn.model_cand) continue;
+        int near = s->sent_sim && s->sent_sim[c] + s->tn.sent_floor >= s->tn.sent_cand;
+        if (!near && ev - (s->sent_sim ? s->tn.sent * s->sent_sim[c] : 0) < s->tn.model_cand) continue;
         size_t j = nt < MODEL_CANDIDATES ? nt++ : MODEL_CANDIDATES;
         if (j == MODEL_CANDIDATES) {
             if (ev <= model_evidence(s, top[MODEL_CANDIDATES - 1])) continue;
@@ -1685,13 +1717,18 @@ ks_status ks_search_query(ks_search *s, const char *query_text, size_t len, cons
          * article answers, as close as paraphrases of one question are
          * (unrelated questions stay well below): a visitor's own words
          * for a known question, with no word in common. */
-        if (a->sent >= s->tn.conf_sent) out->confident = 1;
+        double sent2 = 0;
+        for (size_t i = 1; i < kept; i++)
+            if (cands[i].sent > sent2) sent2 = cands[i].sent;
+        /* ... and closer than to any other article (two the encoder cannot
+         * tell apart, or a first hit it disagrees with, give choices) */
+        if (a->sent >= s->tn.conf_sent && a->sent > sent2) out->confident = 1;
         if (debug)
             ks_log_debug("search",
                          "top %s cov=%.3f field=%.3f margin=%.3f exact=%.3f qmax=%.3f prob=%.3f smargin=%.3f "
                          "sim=%.3f sent=%.3f sent2=%.3f content=%d z=%.3f confident=%d",
                          out->hits[0].id, a->cov, a->field, margin, a->exact, qmax, a->prob, smargin, a->sim,
-                         a->sent, kept > 1 ? cands[1].sent : 0.0, a->content, z, out->confident);
+                         a->sent, sent2, a->content, z, out->confident);
     }
     for (size_t i = 0; i < kept; i++)
         free_scored(&cands[i]);

@@ -13,6 +13,10 @@ mk="$KS_BUILD_DIR/mkwordvec"
 tmp=$(mktemp -d /tmp/ks-it-searchvec-XXXXXX)
 trap 'rm -rf "$tmp"' EXIT
 fail() { echo "FAIL: $*" >&2; exit 1; }
+# This test is about the word vectors alone: the sentence encoder (which
+# would find "automobile" by itself) is tested in test_encoder and
+# search_sentences.
+export KS_ENCODER=none
 
 # 8 dimensions: a "food storage" direction, a "parking" direction, a
 # "payment" one, and noise for the function words.
