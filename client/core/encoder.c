@@ -422,12 +422,14 @@ static void run_layer(const ks_encoder *e, const layer *L, const float *x, size_
         y[i] += h[i];
 }
 
-int ks_encoder_embed(const ks_encoder *e, const char *text, size_t len, float *out)
+int ks_encoder_embed(const ks_encoder *e, const char *text, size_t len, size_t max_pieces, float *out)
 {
     memset(out, 0, KS_ENCODER_DIM * sizeof *out);
     if (!e) return 0;
     int32_t ids[128];
-    size_t n = ks_encoder_tokenize(e, text, len, ids, e->max_tokens < 128 ? e->max_tokens : 128);
+    size_t cap = e->max_tokens < 128 ? e->max_tokens : 128;
+    if (max_pieces && max_pieces < cap) cap = max_pieces;
+    size_t n = ks_encoder_tokenize(e, text, len, ids, cap);
     if (!n) return 0;
     unsigned d0 = e->d0, d1 = e->d1;
     size_t scratch_n = n * (d1 + 3 * d1 + d1 + e->ffn) + n;

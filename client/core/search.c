@@ -45,6 +45,7 @@
 #define MIN_CANDIDATES 16
 #define MODEL_CANDIDATES 3      /* classes the classifier may add to the candidates */
 #define MODEL_ROWS_PER_CLASS 4  /* of each, its versions (locales) */
+#define QUERY_MAX_PIECES 48     /* what the sentence encoder reads of a query: a long question's worth */
 #define EXTRA_FOR_POPULARITY 4 /* hits beyond the limit kept so popularity may reorder the last ones */
 #define QUERY_POSTINGS_BUDGET 12288
 #define MIN_TERM_POSTINGS 256
@@ -378,9 +379,8 @@ out:
  * another table's vectors would not compare with them. */
 static void load_knn(ks_search *s, size_t nc)
 {
-    s->wv = ks_wordvec_default();
-    if (!s->wv) return;
     int64_t want = ks_search_meta_int(s->db, "model_wordvec", 0);
+    if (!want || !(s->wv = ks_wordvec_default())) return;
     if (want != (int64_t)ks_wordvec_id(s->wv)) {
         if (want) ks_log_debug("search", "the index was made with other word vectors: reindex to use these");
         return;
@@ -428,9 +428,9 @@ out:
  * encoder the index was made with. */
 static void load_sent(ks_search *s, size_t nc)
 {
-    s->enc = ks_encoder_default();
-    if (!s->enc) return;
-    if (ks_search_meta_int(s->db, "model_encoder", 0) != (int64_t)ks_encoder_id(s->enc)) return;
+    /* the encoder is opened (28 MB) only for an index that has use for it */
+    int64_t want = ks_search_meta_int(s->db, "model_encoder", 0);
+    if (!want || !(s->enc = ks_encoder_default()) || want != (int64_t)ks_encoder_id(s->enc)) return;
     sqlite3_stmt *st = NULL;
     if (sqlite3_prepare_v2(s->db, "SELECT value FROM search_meta WHERE key = 'model_sent'", -1, &st, NULL) ==
             SQLITE_OK &&
@@ -1247,7 +1247,8 @@ static int words_known(const query *q)
 static int sent_sims(ks_search *s, const query *q, const char *text, size_t len)
 {
     float x[KS_ENCODER_DIM];
-    if (!s->sent || !english_query(text, len) || !words_known(q) || !ks_encoder_embed(s->enc, text, len, x))
+    if (!s->sent || !english_query(text, len) || !words_known(q) ||
+        !ks_encoder_embed(s->enc, text, len, QUERY_MAX_PIECES, x))
         return 0;
     int16_t xq[KS_ENCODER_DIM];
     for (unsigned d = 0; d < KS_ENCODER_DIM; d++)

@@ -282,7 +282,7 @@ static int english_text(const char *s)
 static int add_sentence(const ks_encoder *enc, const char *text, float *centroid, size_t *count)
 {
     float v[KS_ENCODER_DIM];
-    if (!text || !english_text(text) || !ks_encoder_embed(enc, text, strlen(text), v)) return 0;
+    if (!text || !english_text(text) || !ks_encoder_embed(enc, text, strlen(text), 0, v)) return 0;
     for (unsigned d = 0; d < KS_ENCODER_DIM; d++)
         centroid[d] += v[d];
     (*count)++;
@@ -296,10 +296,11 @@ static int add_sentence(const ks_encoder *enc, const char *text, float *centroid
  * English example); model_encoder: the encoder's id. Skipped without an
  * encoder or when there are more English examples than an import should
  * spend encoding (SENT_MAX_EXAMPLES). */
-static ks_status store_sentences(sqlite3 *db, ks_strmap *classes, ks_error *err)
+static ks_status store_sentences(sqlite3 *db, ks_strmap *classes, int *stored, ks_error *err)
 {
-    const ks_encoder *enc = ks_encoder_default();
-    if (!enc || classes->n < 2) return KS_OK;
+    const ks_encoder *enc = NULL;
+    *stored = 0;
+    if (classes->n < 2) return KS_OK;
     sqlite3_stmt *st = NULL;
     float *sum = calloc(classes->n * (size_t)KS_ENCODER_DIM, sizeof *sum);
     size_t *cnt = calloc(classes->n, sizeof *cnt), total = 0;
@@ -331,7 +332,7 @@ static ks_status store_sentences(sqlite3 *db, ks_strmap *classes, ks_error *err)
             cJSON_Delete(arr);
         }
         sqlite3_reset(st);
-        if (pass == 0 && (total == 0 || total > SENT_MAX_EXAMPLES)) {
+        if (pass == 0 && (total == 0 || total > SENT_MAX_EXAMPLES || !(enc = ks_encoder_default()))) {
             ks_log_debug("search", "no sentence vectors: %zu English examples", total);
             goto out;
         }
@@ -351,6 +352,7 @@ static ks_status store_sentences(sqlite3 *db, ks_strmap *classes, ks_error *err)
     if (b.oom) goto nomem;
     if ((rc = ks_search_meta_set_blob(db, "model_sent", b.p, b.n, err)) == KS_OK)
         rc = ks_search_meta_set_int(db, "model_encoder", (int64_t)ks_encoder_id(enc), err);
+    *stored = rc == KS_OK;
     ks_log_debug("search", "sentence vectors: %zu English examples", total);
     goto out;
 nomem:
@@ -404,8 +406,7 @@ ks_status ks_search_model_train(sqlite3 *db, ks_error *err)
     int lr = nc >= 2 && (double)ne >= MODEL_MIN_EXAMPLES_PER_CLASS * (double)nc &&
              (double)nf * (double)nc <= MODEL_MAX_CELLS && work <= MODEL_MAX_WORK;
     int knn = nc >= 2 && t.dim && ne <= KNN_MAX_EXAMPLES;
-    int sent = nc >= 2 && ks_encoder_default() != NULL;
-    if (!lr && !knn && !sent) {
+    if (nc < 2) {
         ks_log_debug("search", "no classifier: %zu classes, %zu examples, %zu features", nc, ne, nf);
         goto out;
     }
@@ -509,6 +510,15 @@ ks_status ks_search_model_train(sqlite3 *db, ks_error *err)
     ks_log_debug("search", "classifier: %zu classes, %zu examples, %zu features, %zu weights kept", nc, ne,
                  nf, kept);
 classes:
+    /* the nearest-question and sentence parts, then the class ids all parts
+     * share (none when no part was kept) */
+    if (knn && (rc = store_knn(db, &t, err)) != KS_OK) goto out;
+    int sent = 0;
+    if ((rc = store_sentences(db, &t.classes, &sent, err)) != KS_OK) goto out;
+    if (!lr && !knn && !sent) {
+        ks_log_debug("search", "no classifier: %zu classes, %zu examples, %zu features", nc, ne, nf);
+        goto out;
+    }
     ks_buf_varint(&ids, nc);
     for (uint32_t c = 0; c < nc; c++) {
         size_t len;
@@ -517,9 +527,7 @@ classes:
         ks_buf_put(&ids, s, len);
     }
     if (ids.oom) goto nomem;
-    if ((rc = ks_search_meta_set_blob(db, "model_classes", ids.p, ids.n, err)) != KS_OK) goto out;
-    if (knn && (rc = store_knn(db, &t, err)) != KS_OK) goto out;
-    rc = store_sentences(db, &t.classes, err);
+    rc = ks_search_meta_set_blob(db, "model_classes", ids.p, ids.n, err);
     goto out;
 nomem:
     rc = ks_error_set(err, KS_ERR_NOMEM, "search index: out of memory training the classifier");

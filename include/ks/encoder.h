@@ -57,10 +57,11 @@ uint64_t ks_encoder_id(const ks_encoder *e);
  * ids into ids (room for max), returns how many (at most max). */
 size_t ks_encoder_tokenize(const ks_encoder *e, const char *text, size_t len, int32_t *ids, size_t max);
 
-/* Encodes text (any bytes; invalid UTF-8 is replaced) into out
- * (KS_ENCODER_DIM floats, unit length). Returns 0 when the text has no
- * token or memory runs out (out is then all zero), 1 otherwise. Safe to
- * call from several threads at once. */
-int ks_encoder_embed(const ks_encoder *e, const char *text, size_t len, float *out);
+/* Encodes text (any bytes; invalid UTF-8 is dropped) into out
+ * (KS_ENCODER_DIM floats, unit length), reading at most max_pieces pieces
+ * (0: the model's 128; the cost grows with them, ~0.5 ms each here).
+ * Returns 0 when the text has no piece or memory runs out (out is then
+ * all zero), 1 otherwise. Safe to call from several threads at once. */
+int ks_encoder_embed(const ks_encoder *e, const char *text, size_t len, size_t max_pieces, float *out);
 
 #endif

@@ -315,7 +315,8 @@ static void test_search_handles_hostile_queries_as_text(void)
     KS_REQUIRE(ks_search_query(f.search, nul, sizeof nul - 1, NULL, 5, &r, &err) == KS_OK);
     KS_CHECK_STR(top(&r), "seed_phrase");
     ks_search_result_free(&r);
-    /* a megabyte of text: answered, quickly, using its beginning */
+    /* a megabyte of text: answered, using its beginning (what it costs is
+     * bench_search's business: no test fails on time) */
     size_t big = 1024 * 1024;
     char *huge = malloc(big);
     KS_REQUIRE(huge != NULL);
@@ -323,7 +324,6 @@ static void test_search_handles_hostile_queries_as_text(void)
         huge[i] = "recovery phrase "[i % 16];
     KS_REQUIRE(ks_search_query(f.search, huge, big, NULL, 5, &r, &err) == KS_OK);
     KS_CHECK_STR(top(&r), "seed_phrase");
-    KS_CHECK_MSG(r.took_us < 200000, "took %llu us", (unsigned long long)r.took_us);
     ks_search_result_free(&r);
     for (size_t i = 0; i < big; i++)
         huge[i] = (char)(0x80 + i % 64); /* continuation bytes only */
