@@ -324,12 +324,13 @@ ks_article *content_article(content *c, const char *id, const char *locale)
     return a;
 }
 
-int content_search(content *c, const char *query, const char *locale, size_t limit, ks_search_result *out)
+int content_search(content *c, const char *query, const char *locale, size_t limit, unsigned flags,
+                   ks_search_result *out)
 {
     memset(out, 0, sizeof *out);
     if (!c->search) return -1;
     ks_error err = {0};
-    if (ks_search_query(c->search, query, strlen(query), locale, limit, out, &err) != KS_OK) {
+    if (ks_search_query_ex(c->search, query, strlen(query), locale, limit, flags, out, &err) != KS_OK) {
         ks_log_error("content", "search failed for a %zu-byte query: %s", strlen(query), err.msg);
         memset(out, 0, sizeof *out);
         return -1;

@@ -45,8 +45,9 @@ void content_articles(content *c, const char *category, const char *locale, size
                       ks_article **out, size_t *n);
 /* NULL when not found. Free with ks_article_free(). */
 ks_article *content_article(content *c, const char *id, const char *locale);
-/* 0 on success (fills *out: ks_search_result_free()), -1 on failure. */
-int content_search(content *c, const char *query, const char *locale, size_t limit,
+/* 0 on success (fills *out: ks_search_result_free()), -1 on failure.
+ * flags: ks_search_query_ex's (KS_SEARCH_QUICK while the visitor types). */
+int content_search(content *c, const char *query, const char *locale, size_t limit, unsigned flags,
                    ks_search_result *out);
 /* Counts a view of article id: queued for a background thread (a write
  * waits for the disk); written before content_close() returns. */

@@ -24,6 +24,11 @@
 #define UNSURE_CHOICES 3 /* choices shown when the engine is not sure */
 #define POPULAR 8
 #define SNIPPET_BYTES 400
+/* While the visitor types, every keystroke searches without sentence
+ * vectors (under a millisecond, so typing never waits on search); once
+ * they pause this long, the full search (a few milliseconds more in
+ * English) refines the list. */
+#define REFINE_AFTER_MS 250
 
 enum { HIT_CLEAR = 1, HIT_HANDOFF = 2, HIT_BEST = 3, HIT_FIELD = 4, HIT_ROW0 = 100 };
 
@@ -42,6 +47,7 @@ typedef struct results {
     ks_textfield *field;
     uint64_t searched_rev;
     int searched_once;
+    uint64_t refine_at; /* when to run the full search, 0 = not due */
     ks_search_result res;
     ks_article *popular;
     size_t n_popular;
@@ -141,8 +147,9 @@ done:
     return out;
 }
 
-/* Builds the list from the current query: search, or popular questions. */
-static void rebuild(results *r, app *a)
+/* Builds the list from the current query: search (quick: without the
+ * sentence vectors, see REFINE_AFTER_MS), or popular questions. */
+static void rebuild(results *r, app *a, int quick)
 {
     free_results(r);
     const char *q = ks_textfield_text(r->field);
@@ -159,7 +166,8 @@ static void rebuild(results *r, app *a)
         }
         return;
     }
-    content_search(ct, q, app_locale(a), MAX_HITS, &r->res);
+    content_search(ct, q, app_locale(a), MAX_HITS, quick ? KS_SEARCH_QUICK : 0, &r->res);
+    r->refine_at = quick && r->res.partial ? app_now(a) + REFINE_AFTER_MS : 0;
     int unsure = r->res.n_hits && !r->res.confident;
     if (unsure) {
         /* Several plausible answers and no clear one: the visitor picks
@@ -349,13 +357,16 @@ static void invalidate_changes(results *r, app *a, int scrolled)
     r->n_prev = r->n_items;
 }
 
-static void search_now(results *r, app *a)
+static void search_now(results *r, app *a, int quick)
 {
+    int refining = !quick && r->refine_at != 0;
     r->searched_rev = ks_textfield_revision(r->field);
     r->searched_once = 1;
-    rebuild(r, a);
-    int scrolled = sc_offset(r->scroll) != 0;
-    ks_scroll_set_offset(r->scroll, 0);
+    rebuild(r, a, quick);
+    /* a refinement keeps where the visitor scrolled to; a new query starts
+     * at the top */
+    int scrolled = !refining && sc_offset(r->scroll) != 0;
+    if (!refining) ks_scroll_set_offset(r->scroll, 0);
     results_layout(&r->base, a);
     invalidate_changes(r, a, scrolled);
 }
@@ -364,7 +375,7 @@ static void results_reload(screen *s, app *a)
 {
     results *r = (results *)s;
     r->drawn_once = 0; /* locale or content changed: everything is new */
-    search_now(r, a);
+    search_now(r, a, 0);
 }
 
 static void results_draw(screen *s, app *a)
@@ -413,6 +424,7 @@ static void results_draw(screen *s, app *a)
 static int results_update(screen *s, app *a, uint64_t now)
 {
     results *r = (results *)s;
+    if (r->refine_at && now >= r->refine_at) search_now(r, a, 0);
     sc_caret_update(a, r->field, r->field_r, &r->caret_drawn, now);
     int m = ks_ui_sp(app_ui(a), 2);
     return sc_scroll_update_band(a, r->scroll, r->list, r->col.x - m, r->col.w + 2 * m, &r->drawn_off, now);
@@ -420,7 +432,9 @@ static int results_update(screen *s, app *a, uint64_t now)
 
 static uint64_t results_deadline(screen *s, app *a, uint64_t now)
 {
-    return sc_caret_deadline(a, ((results *)s)->field, now);
+    results *r = (results *)s;
+    uint64_t d = sc_caret_deadline(a, r->field, now);
+    return r->refine_at && (!d || r->refine_at < d) ? r->refine_at : d;
 }
 
 static void open_item(results *r, app *a, size_t i)
@@ -436,7 +450,7 @@ static void results_tap(screen *s, app *a, int id, int x, int y)
     if (id == HIT_CLEAR) {
         ks_textfield_clear(r->field);
         ks_textfield_touch(r->field, app_now(a));
-        search_now(r, a);
+        search_now(r, a, 0);
     } else if (id == HIT_FIELD) {
         ks_textfield_touch(r->field, app_now(a));
         app_keyboard_show(a);
@@ -478,7 +492,7 @@ static void results_text_changed(screen *s, app *a)
 {
     results *r = (results *)s;
     ks_ui_invalidate(app_ui(a), r->field_r);
-    if (!r->searched_once || ks_textfield_revision(r->field) != r->searched_rev) search_now(r, a);
+    if (!r->searched_once || ks_textfield_revision(r->field) != r->searched_rev) search_now(r, a, 1);
 }
 
 static ks_scroll *results_scroll_at(screen *s, int x, int y)
@@ -525,6 +539,6 @@ screen *screen_results_new(app *a, const char *query)
     ks_textfield_set_text(r->field, query ? query : "");
     r->base.area = app_area(a);
     r->base.layout_gen = app_layout_gen(a);
-    search_now(r, a);
+    search_now(r, a, 0);
     return &r->base;
 }

@@ -79,7 +79,7 @@ static const tune default_tune = {
     .model_cand = 0.05,
     .knn = 2.5,
     .knn_floor = 0.4,
-    .sent = 8.0,
+    .sent = 5.0,
     .sent_floor = 0.0,
     .sent_cand = 0.5,
     .conf_sent = 0.55,
@@ -1268,10 +1268,14 @@ static int sent_sims(ks_search *s, const query *q, const char *text, size_t len)
  * regression's probability, 0 without it), knn_sim (nearest question by
  * word vectors) and sent_sim (sentence vectors), 0 where absent. Returns
  * 0 when it has nothing to say. */
-static int model_scores(ks_search *s, const query *q, const char *text, size_t len)
+static int model_scores(ks_search *s, const query *q, const char *text, size_t len, unsigned flags, int *partial)
 {
     if (!s->n_class) return 0;
-    int sent = sent_sims(s, q, text, len);
+    int sent = 0;
+    if (!(flags & KS_SEARCH_QUICK))
+        sent = sent_sims(s, q, text, len);
+    else
+        *partial = s->sent && english_query(text, len) && words_known(q);
     if (!sent && s->sent_sim)
         for (size_t c = 0; c < s->n_class; c++)
             s->sent_sim[c] = 0;
@@ -1579,6 +1583,12 @@ static const char *script_of_query(const char *raw, size_t raw_len, const char *
 ks_status ks_search_query(ks_search *s, const char *query_text, size_t len, const char *locale, size_t limit,
                           ks_search_result *out, ks_error *err)
 {
+    return ks_search_query_ex(s, query_text, len, locale, limit, 0, out, err);
+}
+
+ks_status ks_search_query_ex(ks_search *s, const char *query_text, size_t len, const char *locale, size_t limit,
+                             unsigned flags, ks_search_result *out, ks_error *err)
+{
     uint64_t t0 = now_us();
     memset(out, 0, sizeof *out);
     ks_status rc = KS_OK;
@@ -1610,7 +1620,7 @@ ks_status ks_search_query(ks_search *s, const char *query_text, size_t len, cons
                      q->v[i].idf);
     find_candidates(s, q);
     nc = top_candidates(s, cands, k);
-    int with_model = model_scores(s, q, query_text ? query_text : "", len);
+    int with_model = model_scores(s, q, query_text ? query_text : "", len, flags, &out->partial);
     if (with_model) nc = add_model_candidates(s, cands, nc, k + MODEL_CANDIDATES * MODEL_ROWS_PER_CLASS);
     double best_exact = 0;
     for (size_t i = 0; i < nc; i++) {

@@ -55,6 +55,7 @@ typedef struct ks_search_result {
     ks_search_hit *hits;  /* best first */
     size_t n_hits;
     int confident;        /* 1 when hits[0] answers the query */
+    int partial;          /* KS_SEARCH_QUICK left out sentence vectors that may change the answer */
     uint64_t took_us;
 } ks_search_result;
 
@@ -63,6 +64,16 @@ typedef struct ks_search_result {
  * limit: most hits (1..100). *out is filled: ks_search_result_free(). */
 ks_status ks_search_query(ks_search *s, const char *query, size_t len, const char *locale, size_t limit,
                           ks_search_result *out, ks_error *err);
+
+/* What a query may leave out (ks_search_query_ex). */
+enum {
+    /* No sentence vectors (encoder.h), which cost an English query a few
+     * milliseconds: for every keystroke, with the full query once the
+     * visitor pauses (out->partial says whether it would add anything). */
+    KS_SEARCH_QUICK = 1,
+};
+ks_status ks_search_query_ex(ks_search *s, const char *query, size_t len, const char *locale, size_t limit,
+                             unsigned flags, ks_search_result *out, ks_error *err);
 void ks_search_result_free(ks_search_result *r);
 
 #endif

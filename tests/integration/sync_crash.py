@@ -81,7 +81,11 @@ try:
             shutil.copytree(snap, d)
         cmd[2] = d
         p = subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-        time.sleep(rng.uniform(0, full))
+        # A little past the full time as well: the switch is the install's
+        # last step (the index and its sentence vectors are built inside the
+        # same transaction), so without the margin kills after it would be
+        # rare, and a kill after the process ended must be harmless too.
+        time.sleep(rng.uniform(0, full * 1.15))
         p.send_signal(signal.SIGKILL)
         p.wait()
         version, _, integ = content_state(d)

@@ -12,6 +12,7 @@
 
 #include <sqlite3.h>
 
+#include "ks/encoder.h"
 #include "ks/faq.h"
 #include "ks/search.h"
 #include "ks/store.h"
@@ -551,6 +552,30 @@ static void test_search_classifier_learns_from_alternative_questions(void)
     ks_store_close(st);
 }
 
+/* KS_SEARCH_QUICK (every keystroke) leaves the sentence vectors out and
+ * says so when they could change the answer; the full query uses them. */
+static void test_search_quick_queries_say_what_they_left_out(void)
+{
+    fixture f;
+    KS_REQUIRE(open_fixture(&f));
+    ks_error err = {0};
+    ks_search_result r;
+    const char *q = "someone might have seen my secret words";
+    KS_REQUIRE(ks_search_query_ex(f.search, q, strlen(q), NULL, 5, KS_SEARCH_QUICK, &r, &err) == KS_OK);
+    /* only an index with sentence vectors has anything to add */
+    KS_CHECK(r.partial == (ks_encoder_default() != NULL));
+    ks_search_result_free(&r);
+    KS_REQUIRE(ks_search_query_ex(f.search, q, strlen(q), NULL, 5, 0, &r, &err) == KS_OK);
+    KS_CHECK(!r.partial);
+    ks_search_result_free(&r);
+    /* the encoder reads English only: a Chinese query is whole when quick */
+    q = "助记词被别人看到了";
+    KS_REQUIRE(ks_search_query_ex(f.search, q, strlen(q), NULL, 5, KS_SEARCH_QUICK, &r, &err) == KS_OK);
+    KS_CHECK(!r.partial);
+    ks_search_result_free(&r);
+    close_fixture(&f);
+}
+
 int main(void)
 {
     KS_RUN(test_search_finds_titles_and_alternative_questions);
@@ -575,5 +600,6 @@ int main(void)
     KS_RUN(test_search_popularity_breaks_near_ties);
     KS_RUN(test_search_classifier_learns_from_alternative_questions);
     KS_RUN(test_search_prefers_chinese_titles_in_the_query_order);
+    KS_RUN(test_search_quick_queries_say_what_they_left_out);
     return ks_test_summary();
 }
