@@ -138,6 +138,8 @@ struct ks_search {
      * when the index was made with the word-vector table this process
      * has: knn_dim 0 = none */
     const ks_wordvec *wv;
+    int64_t knn_want, sent_want; /* ids of the table and encoder the index was made with */
+    int tables_checked;          /* use_tables opened: 1 the word vectors, 2 the encoder */
     unsigned knn_dim;
     size_t knn_n;
     float *knn_mu;      /* mu[dim], then pc[dim] */
@@ -326,6 +328,8 @@ static void free_model(ks_search *s)
     s->cls_first = s->cls_rows = NULL;
     s->knn_dim = 0;
     s->knn_n = 0;
+    s->knn_want = s->sent_want = 0;
+    s->tables_checked = 0;
     s->n_class = 0;
 }
 
@@ -374,17 +378,13 @@ out:
     return ok;
 }
 
-/* The questions' vectors (model_knn, see search_model.c), used only when
- * this process has the very word-vector table the index was made with:
- * another table's vectors would not compare with them. */
+/* The questions' vectors (model_knn, see search_model.c). The table they
+ * came from is opened on the first query that needs it (use_tables), not
+ * here: opening the engine stays quick for the first frame. */
 static void load_knn(ks_search *s, size_t nc)
 {
-    int64_t want = ks_search_meta_int(s->db, "model_wordvec", 0);
-    if (!want || !(s->wv = ks_wordvec_default())) return;
-    if (want != (int64_t)ks_wordvec_id(s->wv)) {
-        if (want) ks_log_debug("search", "the index was made with other word vectors: reindex to use these");
-        return;
-    }
+    s->knn_want = ks_search_meta_int(s->db, "model_wordvec", 0);
+    if (!s->knn_want) return;
     sqlite3_stmt *st = NULL;
     if (sqlite3_prepare_v2(s->db, "SELECT value FROM search_meta WHERE key = 'model_knn'", -1, &st, NULL) !=
             SQLITE_OK ||
@@ -396,7 +396,7 @@ static void load_knn(ks_search *s, size_t nc)
     if (!p || len < 8) goto out;
     memcpy(&dim, p, 4);
     memcpy(&n, p + 4, 4);
-    if (dim != ks_wordvec_dim(s->wv) || n == 0) goto out;
+    if (dim == 0 || dim > KS_WORDVEC_MAX_DIM || n == 0) goto out;
     size_t row = 4 + (size_t)dim;
     if (len != 8 + 2 * (size_t)dim * sizeof(float) + (size_t)n * row) goto out;
     s->knn_mu = malloc(2 * (size_t)dim * sizeof *s->knn_mu);
@@ -424,13 +424,12 @@ out:
     }
 }
 
-/* The classes' sentence vectors (model_sent), used only with the very
- * encoder the index was made with. */
+/* The classes' sentence vectors (model_sent); the encoder itself is
+ * opened on the first query that needs it (use_tables). */
 static void load_sent(ks_search *s, size_t nc)
 {
-    /* the encoder is opened (28 MB) only for an index that has use for it */
-    int64_t want = ks_search_meta_int(s->db, "model_encoder", 0);
-    if (!want || !(s->enc = ks_encoder_default()) || want != (int64_t)ks_encoder_id(s->enc)) return;
+    s->sent_want = ks_search_meta_int(s->db, "model_encoder", 0);
+    if (!s->sent_want) return;
     sqlite3_stmt *st = NULL;
     if (sqlite3_prepare_v2(s->db, "SELECT value FROM search_meta WHERE key = 'model_sent'", -1, &st, NULL) ==
             SQLITE_OK &&
@@ -1091,6 +1090,32 @@ static double lcs_ratio(const int32_t *a, size_t na, const int32_t *b, size_t nb
     return (double)row[nb] / (double)na;
 }
 
+/* Opens the word vectors and the encoder the first time a query may use
+ * them, and keeps their parts of the model only when they are the very
+ * ones the index was made with (another table's vectors would not compare
+ * with its questions'; a reindex makes them usable). */
+static void use_tables(ks_search *s, int with_encoder)
+{
+    if (!(s->tables_checked & 1) && s->knn_dim) {
+        s->wv = ks_wordvec_default();
+        if (!s->wv || s->knn_want != (int64_t)ks_wordvec_id(s->wv) || ks_wordvec_dim(s->wv) != s->knn_dim) {
+            ks_log_debug("search", "the index was made with other word vectors: reindex to use these");
+            s->knn_dim = 0;
+        }
+    }
+    s->tables_checked |= 1;
+    if (!with_encoder || (s->tables_checked & 2)) return;
+    s->tables_checked |= 2;
+    if (s->sent) {
+        s->enc = ks_encoder_default();
+        if (!s->enc || s->sent_want != (int64_t)ks_encoder_id(s->enc)) {
+            ks_log_debug("search", "the index was made with another sentence encoder: reindex to use it");
+            free(s->sent);
+            s->sent = NULL;
+        }
+    }
+}
+
 /* The query as one vector, as search_model.c makes the questions' (the
  * words' weighted mean, centred, its common direction removed, unit
  * length): per visitor word its own vector, or when it has none (a typo,
@@ -1271,6 +1296,8 @@ static int sent_sims(ks_search *s, const query *q, const char *text, size_t len)
 static int model_scores(ks_search *s, const query *q, const char *text, size_t len, unsigned flags, int *partial)
 {
     if (!s->n_class) return 0;
+    /* a keystroke (quick) never waits for the encoder to open */
+    use_tables(s, !(flags & KS_SEARCH_QUICK));
     int sent = 0;
     if (!(flags & KS_SEARCH_QUICK))
         sent = sent_sims(s, q, text, len);

@@ -4,8 +4,8 @@
 # REFINE_AFTER_MS (250 ms) after the last one the full search (with the
 # sentence encoder) replaces the list. On the bundled sample content,
 # "who can i complain to" shares no telling word with the articles: the
-# quick search settles on a weak lexical match, the encoder knows it is
-# about reaching a person and offers that among its choices.
+# quick search settles on a weak lexical match (a VR health page), the
+# encoder knows it is about reaching a person.
 # (Needs the sentence encoder the build ships; without it there is no
 # refinement to see and the test says so.)
 here=$(cd "$(dirname "$0")" && pwd)
@@ -23,12 +23,13 @@ wait 300
 type "who"
 wait 500
 type " can i complain to"
-expect-no-text "Is it one of these?"
+expect-text "Is VR safe for me?"
 wait 100
-expect-no-text "Is it one of these?"
+expect-text "Is VR safe for me?"
 wait 300
-expect-text "Is it one of these?"
+expect-no-text "Is VR safe for me?"
 expect-text "How can I talk to a real person?"
+expect-text "How do I open a support ticket"
 shot refined
 SCRIPT
 ui_play 1920x1080 "$T/refine.txt" || ui_fail "the refine flow failed: $(tail -3 "$T/err")"
