@@ -238,7 +238,7 @@ ks_status ks_encoder_open(const char *path, ks_encoder **out, ks_error *err)
     if (src.left != need_floats * 4) return bad(e, &src, path, "its weights are not the size its shapes say", err);
     /* Biases and norms are copied as they are; matrices are quantised
      * (quantize) from a buffer that holds one of them at a time. */
-    float *tmp = malloc((size_t)e->rows * e->d0 * sizeof *tmp); /* the largest matrix */
+    float *tmp = malloc((size_t)d1 * ffn * sizeof *tmp); /* the largest matrix but the embeddings */
     if (!tmp) goto nomem;
 #define FLOATS(dst, n)                                                              \
     if (!((dst) = malloc((size_t)(n) * sizeof(float)))) goto nomem_tmp;             \
@@ -246,7 +246,19 @@ ks_status ks_encoder_open(const char *path, ks_encoder **out, ks_error *err)
 #define MATRIX(dst, rows, cols, by_row)                                             \
     if (!source_read(&src, tmp, (size_t)(rows) * (cols) * sizeof(float))) goto truncated; \
     if (!quantize(&(dst), (const uint8_t *)tmp, (rows), (cols), (by_row))) goto nomem_tmp
-    MATRIX(e->emb, e->rows, e->d0, 1);
+    /* the embedding table (8 MB as floats) row by row: each row has its
+     * own scale, so no buffer of the table's size is needed */
+    e->emb.w = malloc((size_t)e->rows * e->d0);
+    e->emb.scale = malloc((size_t)e->rows * sizeof *e->emb.scale);
+    if (!e->emb.w || !e->emb.scale) goto nomem_tmp;
+    for (unsigned r = 0; r < e->rows; r++) {
+        qmat row;
+        if (!source_read(&src, tmp, (size_t)e->d0 * sizeof *tmp)) goto truncated;
+        if (!quantize(&row, (const uint8_t *)tmp, 1, e->d0, 1)) goto nomem_tmp;
+        memcpy(e->emb.w + (size_t)r * e->d0, row.w, e->d0);
+        e->emb.scale[r] = row.scale[0];
+        qmat_free(&row);
+    }
     FLOATS(e->timing, e->d0 / 2);
     for (int l = 0; l < 2; l++) {
         layer *L = &e->l[l];
