@@ -98,7 +98,9 @@ static void tune_from_env(tune *t)
     static const ks_tune_field fields[] = {
 #define F(x) {#x, offsetof(tune, x)}
         F(w_word),          F(w_stop),    F(w_han1),         F(w_han2),      F(w_pinyin),  F(w_typo1),
-        F(w_typo2),         F(w_prefix),  F(w_prefix_alone), F(rr_cov),      F(rr_field),  F(rr_lcs), F(model), F(model_cand), F(knn), F(knn_floor), F(sent), F(sent_floor), F(sent_cand), F(conf_sent),
+        F(w_typo2),         F(w_prefix),  F(w_prefix_alone), F(rr_cov),      F(rr_field),  F(rr_lcs),
+        F(model),           F(model_cand), F(knn),           F(knn_floor),   F(sent),      F(sent_floor),
+        F(sent_cand),       F(conf_sent),
         F(model_temp),      F(pop),       F(conf_field),     F(conf_margin), F(conf_norm), F(conf_min),
         F(conf_margin_min), F(conf_prob), F(conf_min_model),
 #undef F
@@ -1228,18 +1230,6 @@ static int lr_probs(ks_search *s, const query *q)
     return 1;
 }
 
-/* Whether the encoder can read a query: Latin letters, no Han. */
-static int english_query(const char *t, size_t len)
-{
-    int letters = 0;
-    for (size_t i = 0; i < len; i++) {
-        unsigned char c = (unsigned char)t[i];
-        if ((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z')) letters++;
-        if (c >= 0xE3 && c <= 0xE9) return 0;
-    }
-    return letters >= 2;
-}
-
 /* Per class, the cosine of the query's sentence vector with the class's
  * centre, less sent_floor (what unrelated questions score), never below
  * 0, into s->sent_sim. Returns 0 without sentence vectors. */
@@ -1272,7 +1262,7 @@ static int words_known(const query *q)
 static int sent_sims(ks_search *s, const query *q, const char *text, size_t len)
 {
     float x[KS_ENCODER_DIM];
-    if (!s->sent || !english_query(text, len) || !words_known(q) ||
+    if (!s->sent || !ks_english_text(text, len) || !words_known(q) ||
         !ks_encoder_embed(s->enc, text, len, QUERY_MAX_PIECES, x))
         return 0;
     int16_t xq[KS_ENCODER_DIM];
@@ -1302,7 +1292,7 @@ static int model_scores(ks_search *s, const query *q, const char *text, size_t l
     if (!(flags & KS_SEARCH_QUICK))
         sent = sent_sims(s, q, text, len);
     else
-        *partial = s->sent && english_query(text, len) && words_known(q);
+        *partial = s->sent && ks_english_text(text, len) && words_known(q);
     if (!sent && s->sent_sim)
         for (size_t c = 0; c < s->n_class; c++)
             s->sent_sim[c] = 0;

@@ -269,12 +269,13 @@ out:
 
 /* Whether a text is one the English encoder can read: Latin letters and
  * no Han (a Chinese question is left to the words and characters). */
-static int english_text(const char *s)
+int ks_english_text(const char *t, size_t len)
 {
     int letters = 0;
-    for (const unsigned char *p = (const unsigned char *)s; *p; p++) {
-        if ((*p >= 'a' && *p <= 'z') || (*p >= 'A' && *p <= 'Z')) letters++;
-        if (*p >= 0xE3 && *p <= 0xE9) return 0; /* lead bytes of U+3000-U+9FFF: CJK */
+    for (size_t i = 0; i < len; i++) {
+        unsigned char c = (unsigned char)t[i];
+        if ((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z')) letters++;
+        if (c >= 0xE3 && c <= 0xE9) return 0; /* lead bytes of U+3000-U+9FFF: CJK */
     }
     return letters >= 2;
 }
@@ -282,7 +283,8 @@ static int english_text(const char *s)
 static int add_sentence(const ks_encoder *enc, const char *text, float *centroid, size_t *count)
 {
     float v[KS_ENCODER_DIM];
-    if (!text || !english_text(text) || !ks_encoder_embed(enc, text, strlen(text), 0, v)) return 0;
+    if (!text || !ks_english_text(text, strlen(text))) return 0;
+    if (!ks_encoder_embed(enc, text, strlen(text), 0, v)) return 0;
     for (unsigned d = 0; d < KS_ENCODER_DIM; d++)
         centroid[d] += v[d];
     (*count)++;
@@ -322,8 +324,11 @@ static ks_status store_sentences(sqlite3 *db, ks_strmap *classes, int *stored, k
             cJSON *arr = qs ? cJSON_Parse(qs) : NULL;
             const cJSON *q;
             if (pass == 0) {
-                total += title && english_text(title);
-                cJSON_ArrayForEach(q, arr) total += cJSON_IsString(q) && english_text(q->valuestring);
+                total += title && ks_english_text(title, strlen(title));
+                cJSON_ArrayForEach(q, arr)
+                {
+                    total += cJSON_IsString(q) && ks_english_text(q->valuestring, strlen(q->valuestring));
+                }
             } else {
                 float *cen = sum + (size_t)c * KS_ENCODER_DIM;
                 add_sentence(enc, title, cen, &cnt[c]);

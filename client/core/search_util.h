@@ -125,6 +125,10 @@ struct ks_wordvec;
 int ks_embed_field(const struct ks_wordvec *wv, const struct ks_doc_field *fd, float *out);
 int ks_dense_project(const float *mu, const float *pc, unsigned dim, double gain, float *x);
 
+/* Whether the English sentence encoder can read a text (len bytes):
+ * Latin letters and no Han (Chinese is left to words and characters). */
+int ks_english_text(const char *t, size_t len);
+
 /* Parsed document record (see search_index.c for the layout). The term
  * strings point into the record's bytes, which must outlive it. */
 typedef struct ks_doc_term {
