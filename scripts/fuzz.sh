@@ -10,6 +10,8 @@ cd "$here"
 secs=${FUZZ_SECONDS:-15}
 ls fuzz/fuzz_*.c >/dev/null 2>&1 || { echo "fuzz.sh: no fuzz targets"; exit 0; }
 CC=clang cmake -S . -B build-fuzz -DKS_FUZZ=ON -DKS_WERROR=OFF -DCMAKE_BUILD_TYPE=RelWithDebInfo >/dev/null
+# fuzz_encoder reads the normal build's encoder (the fuzz build makes none)
+[ -f build/share/encoder-en.kse ] && export KS_ENCODER="$here/build/share/encoder-en.kse"
 failed=0
 for src in fuzz/fuzz_*.c; do
   name=$(basename "$src" .c)

@@ -66,6 +66,7 @@ struct ks_encoder {
     const char **piece;
     uint8_t *piece_len;
     uint8_t *piece_cps;
+    unsigned longest; /* the longest piece, in code points: how far the lattice looks */
     uint32_t *slots;
     uint32_t n_slots;
     qmat emb; /* rows x d0, one scale per row (see quantize) */
@@ -216,6 +217,7 @@ ks_status ks_encoder_open(const char *path, ks_encoder **out, ks_error *err)
         }
         if (cps > MAX_PIECE_CPS) return bad(e, &src, path, "a vocabulary piece is too long", err);
         e->piece_cps[i] = (uint8_t)cps;
+        if ((unsigned)cps > e->longest) e->longest = (unsigned)cps;
         /* the reserved symbols (unknown, <s>, </s>, extras) are never matched */
         if (i < 6 || n == 0 || find_piece(e, piece, n) >= 0) continue;
         uint32_t h = (uint32_t)ks_wordvec_hash(piece, n, KS_WORDVEC_HASH_SEED) & (e->n_slots - 1);
@@ -397,7 +399,7 @@ size_t ks_encoder_tokenize(const ks_encoder *e, const char *text, size_t len, in
     if (!best || !word) goto out;
     for (size_t end = 1; end <= ncp; end++) {
         /* candidates ending here, by ascending start (the JS order) */
-        size_t lo = end > MAX_PIECE_CPS ? end - MAX_PIECE_CPS : 0;
+        size_t lo = end > e->longest ? end - e->longest : 0;
         for (size_t start = lo; start < end; start++) {
             size_t ncps = end - start;
             int32_t id = find_piece(e, s + cp_off[start], cp_off[end] - cp_off[start]);
@@ -407,7 +409,7 @@ size_t ks_encoder_tokenize(const ks_encoder *e, const char *text, size_t len, in
             } else if (ncps == 1) {
                 /* an unknown symbol: only when no piece starts here at all */
                 int any = 0;
-                for (size_t k = start + 1; k <= ncp && k - start <= MAX_PIECE_CPS && !any; k++)
+                for (size_t k = start + 1; k <= ncp && k - start <= e->longest && !any; k++)
                     any = find_piece(e, s + cp_off[start], cp_off[k] - cp_off[start]) >= 0;
                 if (any) continue;
                 sc = 0;
