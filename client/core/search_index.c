@@ -22,6 +22,9 @@
  *                                   KS_HEAD_POSTINGS in h2, the rest in tail
  *   search_model(feature, w)        the on-device classifier (search_model.c)
  *   search_pending(rowid, old)                 articles changed in this import
+ *   search_sentvec(key, gen, vec)              sentence vectors of questions, by text
+ *                                              (search_model.c: an import encodes
+ *                                              only the questions it has not seen)
  *   search_meta(key, value)                    n_docs, avgdl, format, vocab...
  *
  * Document record (data): byte 1 (version); varint n_fields; per field:
@@ -220,6 +223,7 @@ const char ks_search_schema_sql[] =
     "CREATE TABLE IF NOT EXISTS search_post(pid INTEGER PRIMARY KEY, h1 BLOB, h2 BLOB, tail BLOB);"
     "CREATE TABLE IF NOT EXISTS search_model(feature BLOB PRIMARY KEY, w BLOB NOT NULL) WITHOUT ROWID;"
     "CREATE TABLE IF NOT EXISTS search_pending(rowid INTEGER PRIMARY KEY, old BLOB);"
+    "CREATE TABLE IF NOT EXISTS search_sentvec(key INTEGER PRIMARY KEY, gen INTEGER NOT NULL, vec BLOB NOT NULL);"
     "CREATE TABLE IF NOT EXISTS search_meta(key TEXT PRIMARY KEY, value) WITHOUT ROWID;";
 
 static sqlite3_stmt *meta_stmt(sqlite3 *db, const char *key)
@@ -715,7 +719,7 @@ ks_status ks_search_schema_create(sqlite3 *db, ks_error *err)
         sqlite3_exec(db,
                      "DROP TABLE IF EXISTS search_doc; DROP TABLE IF EXISTS search_term;"
                      "DROP TABLE IF EXISTS search_post; DROP TABLE IF EXISTS search_pending;"
-                     "DROP TABLE IF EXISTS search_model;"
+                     "DROP TABLE IF EXISTS search_model; DROP TABLE IF EXISTS search_sentvec;"
                      "DROP TABLE IF EXISTS search_meta;",
                      NULL, NULL, &msg) != SQLITE_OK) {
         ks_status st = ks_error_set(err, KS_ERR_DB, "search index: dropping an index of an older layout: %s",

@@ -280,13 +280,46 @@ int ks_english_text(const char *t, size_t len)
     return letters >= 2;
 }
 
-static int add_sentence(const ks_encoder *enc, const char *text, float *centroid, size_t *count)
+/* Sentence vectors already computed, by text (search_sentvec): encoding
+ * is most of an import's time on small content, and a sync changes a few
+ * questions at a time. Rows used by this import get its generation; the
+ * others are deleted at the end. */
+typedef struct sentcache {
+    const ks_encoder *enc;
+    sqlite3_stmt *get, *put;
+    int64_t gen;
+    int failed;
+} sentcache;
+
+static int add_sentence(sentcache *sc, const char *text, float *centroid, size_t *count)
 {
     float v[KS_ENCODER_DIM];
     if (!text || !ks_english_text(text, strlen(text))) return 0;
-    if (!ks_encoder_embed(enc, text, strlen(text), 0, v)) return 0;
+    size_t len = strlen(text);
+    uint64_t id = ks_encoder_id(sc->enc);
+    int64_t key = (int64_t)ks_wordvec_hash(text, len, ks_wordvec_hash(&id, sizeof id, KS_WORDVEC_HASH_SEED));
+    int8_t q[KS_ENCODER_DIM];
+    int found = 0;
+    sqlite3_bind_int64(sc->get, 1, key);
+    if (sqlite3_step(sc->get) == SQLITE_ROW && sqlite3_column_bytes(sc->get, 0) == KS_ENCODER_DIM) {
+        memcpy(q, sqlite3_column_blob(sc->get, 0), sizeof q);
+        found = 1;
+    }
+    sqlite3_reset(sc->get);
+    if (!found) {
+        if (!ks_encoder_embed(sc->enc, text, len, 0, v)) return 0;
+        for (unsigned d = 0; d < KS_ENCODER_DIM; d++)
+            q[d] = (int8_t)lroundf(v[d] * 127.0f);
+    }
+    /* what the centre is made of is the stored int8 form either way, so
+     * an import gives the same centres whatever was cached */
     for (unsigned d = 0; d < KS_ENCODER_DIM; d++)
-        centroid[d] += v[d];
+        centroid[d] += (float)q[d] / 127.0f;
+    sqlite3_bind_int64(sc->put, 1, key);
+    sqlite3_bind_int64(sc->put, 2, sc->gen);
+    sqlite3_bind_blob(sc->put, 3, q, sizeof q, SQLITE_STATIC);
+    if (sqlite3_step(sc->put) != SQLITE_DONE) sc->failed = 1;
+    sqlite3_reset(sc->put);
     (*count)++;
     return 1;
 }
@@ -300,7 +333,7 @@ static int add_sentence(const ks_encoder *enc, const char *text, float *centroid
  * spend encoding (SENT_MAX_EXAMPLES). */
 static ks_status store_sentences(sqlite3 *db, ks_strmap *classes, int *stored, ks_error *err)
 {
-    const ks_encoder *enc = NULL;
+    sentcache sc = {0};
     *stored = 0;
     if (classes->n < 2) return KS_OK;
     sqlite3_stmt *st = NULL;
@@ -331,15 +364,26 @@ static ks_status store_sentences(sqlite3 *db, ks_strmap *classes, int *stored, k
                 }
             } else {
                 float *cen = sum + (size_t)c * KS_ENCODER_DIM;
-                add_sentence(enc, title, cen, &cnt[c]);
-                cJSON_ArrayForEach(q, arr) if (cJSON_IsString(q)) add_sentence(enc, q->valuestring, cen, &cnt[c]);
+                add_sentence(&sc, title, cen, &cnt[c]);
+                cJSON_ArrayForEach(q, arr) if (cJSON_IsString(q)) add_sentence(&sc, q->valuestring, cen, &cnt[c]);
             }
             cJSON_Delete(arr);
         }
         sqlite3_reset(st);
-        if (pass == 0 && (total == 0 || total > SENT_MAX_EXAMPLES || !(enc = ks_encoder_default()))) {
+        if (pass == 0 && (total == 0 || total > SENT_MAX_EXAMPLES || !(sc.enc = ks_encoder_default()))) {
             ks_log_debug("search", "no sentence vectors: %zu English examples", total);
+            sqlite3_exec(db, "DELETE FROM search_sentvec", NULL, NULL, NULL);
             goto out;
+        }
+        if (pass == 0) {
+            sc.gen = ks_search_meta_int(db, "sentvec_gen", 0) + 1;
+            if (sqlite3_prepare_v2(db, "SELECT vec FROM search_sentvec WHERE key = ?1", -1, &sc.get, NULL) !=
+                    SQLITE_OK ||
+                sqlite3_prepare_v2(db, "INSERT OR REPLACE INTO search_sentvec(key, gen, vec) VALUES(?1, ?2, ?3)",
+                                   -1, &sc.put, NULL) != SQLITE_OK) {
+                rc = ks_error_set(err, KS_ERR_DB, "search index: sentence vectors: %s", sqlite3_errmsg(db));
+                goto out;
+            }
         }
     }
     uint32_t dim = KS_ENCODER_DIM, nc = (uint32_t)classes->n;
@@ -355,8 +399,24 @@ static ks_status store_sentences(sqlite3 *db, ks_strmap *classes, int *stored, k
             ks_buf_byte(&b, (uint8_t)(int8_t)lround(cen[d] * k));
     }
     if (b.oom) goto nomem;
+    if (sc.failed) {
+        rc = ks_error_set(err, KS_ERR_DB, "search index: storing sentence vectors: %s", sqlite3_errmsg(db));
+        goto out;
+    }
+    /* questions no longer in the content leave the cache */
+    sqlite3_stmt *del = NULL;
+    if (sqlite3_prepare_v2(db, "DELETE FROM search_sentvec WHERE gen != ?1", -1, &del, NULL) == SQLITE_OK) {
+        sqlite3_bind_int64(del, 1, sc.gen);
+        if (sqlite3_step(del) != SQLITE_DONE) sc.failed = 1;
+    }
+    sqlite3_finalize(del);
+    if (sc.failed || (rc = ks_search_meta_set_int(db, "sentvec_gen", sc.gen, err)) != KS_OK) {
+        if (rc == KS_OK)
+            rc = ks_error_set(err, KS_ERR_DB, "search index: pruning sentence vectors: %s", sqlite3_errmsg(db));
+        goto out;
+    }
     if ((rc = ks_search_meta_set_blob(db, "model_sent", b.p, b.n, err)) == KS_OK)
-        rc = ks_search_meta_set_int(db, "model_encoder", (int64_t)ks_encoder_id(enc), err);
+        rc = ks_search_meta_set_int(db, "model_encoder", (int64_t)ks_encoder_id(sc.enc), err);
     *stored = rc == KS_OK;
     ks_log_debug("search", "sentence vectors: %zu English examples", total);
     goto out;
@@ -364,6 +424,8 @@ nomem:
     rc = ks_error_set(err, KS_ERR_NOMEM, "search index: out of memory encoding the questions");
 out:
     sqlite3_finalize(st);
+    sqlite3_finalize(sc.get);
+    sqlite3_finalize(sc.put);
     free(sum);
     free(cnt);
     ks_buf_free(&b);

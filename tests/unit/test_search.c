@@ -6,6 +6,7 @@
  * decision, locale preference, hostile queries, and the index following
  * imports (replace, removal, rollback, rebuild).
  */
+#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -576,6 +577,55 @@ static void test_search_quick_queries_say_what_they_left_out(void)
     close_fixture(&f);
 }
 
+/* An import encodes only the English questions it has not seen: the
+ * others come from search_sentvec, which keeps exactly the questions of
+ * the content (and answers do not depend on what was cached). */
+static void test_search_sentence_vectors_are_reused_across_imports(void)
+{
+    if (!ks_encoder_default()) return; /* a build without the encoder has none */
+    ks_store *st = NULL;
+    ks_error err = {0};
+    KS_REQUIRE(ks_store_open(ks_test_tmpdir(), &st, &err) == KS_OK);
+    sqlite3 *db = ks_store_db(st);
+    const char *v1 = "{\"format\":\"kiosk-faq/1\",\"articles\":["
+                     "{\"id\":\"park\",\"locale\":\"en\",\"title\":\"Parking your car\",\"body\":\"\","
+                     "\"questions\":[\"where can I park\",\"is there a car park\"]},"
+                     "{\"id\":\"pay\",\"locale\":\"en\",\"title\":\"Paying by card\",\"body\":\"\","
+                     "\"questions\":[\"can I pay by card\",\"do you take cards\"]},"
+                     "{\"id\":\"pay\",\"locale\":\"zh-Hans\",\"title\":\"刷卡付款\",\"body\":\"\"}]}";
+    KS_REQUIRE(import_text(st, v1, KS_IMPORT_REPLACE_ALL, &err) == KS_OK);
+    /* 6 English texts; the Chinese title is the words' business */
+    KS_CHECK(count_rows(db, "SELECT count(*) FROM search_sentvec") == 6);
+    ks_search *s = NULL;
+    KS_REQUIRE(ks_search_open(db, &s, &err) == KS_OK);
+    ks_search_result before;
+    KS_REQUIRE(ks_search_query(s, "somewhere to leave my vehicle", 29, NULL, 3, &before, &err) == KS_OK);
+    ks_search_close(s);
+    /* one question changed: its old vector leaves, the new one comes */
+    const char *v2 = "{\"format\":\"kiosk-faq/1\",\"articles\":["
+                     "{\"id\":\"park\",\"locale\":\"en\",\"title\":\"Parking your car\",\"body\":\"\","
+                     "\"questions\":[\"where can I park\",\"is there a car park nearby\"]},"
+                     "{\"id\":\"pay\",\"locale\":\"en\",\"title\":\"Paying by card\",\"body\":\"\","
+                     "\"questions\":[\"can I pay by card\",\"do you take cards\"]}]}";
+    KS_REQUIRE(import_text(st, v2, KS_IMPORT_REPLACE_ALL, &err) == KS_OK);
+    KS_CHECK(count_rows(db, "SELECT count(*) FROM search_sentvec") == 6);
+    KS_CHECK(count_rows(db, "SELECT count(DISTINCT gen) FROM search_sentvec") == 1);
+    /* back to the first content, partly from the cache: the same answer */
+    KS_REQUIRE(import_text(st, v1, KS_IMPORT_REPLACE_ALL, &err) == KS_OK);
+    KS_REQUIRE(ks_search_open(db, &s, &err) == KS_OK);
+    ks_search_result after;
+    KS_REQUIRE(ks_search_query(s, "somewhere to leave my vehicle", 29, NULL, 3, &after, &err) == KS_OK);
+    KS_CHECK(before.n_hits == after.n_hits && before.n_hits > 0);
+    for (size_t i = 0; i < before.n_hits && i < after.n_hits; i++) {
+        KS_CHECK_STR(before.hits[i].id, after.hits[i].id);
+        KS_CHECK(fabs(before.hits[i].score - after.hits[i].score) < 1e-9);
+    }
+    ks_search_result_free(&before);
+    ks_search_result_free(&after);
+    ks_search_close(s);
+    ks_store_close(st);
+}
+
 int main(void)
 {
     KS_RUN(test_search_finds_titles_and_alternative_questions);
@@ -601,5 +651,6 @@ int main(void)
     KS_RUN(test_search_classifier_learns_from_alternative_questions);
     KS_RUN(test_search_prefers_chinese_titles_in_the_query_order);
     KS_RUN(test_search_quick_queries_say_what_they_left_out);
+    KS_RUN(test_search_sentence_vectors_are_reused_across_imports);
     return ks_test_summary();
 }
