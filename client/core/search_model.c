@@ -14,20 +14,24 @@
  * questions to learn from; otherwise the model is cleared and search works
  * without it.
  *
- * With English word vectors (wordvec.h), every example also gets a dense
- * feature vector: the weighted mean of its words' vectors, centred and
- * with the common direction of all examples removed (Arora et al.'s
- * "simple but tough-to-beat baseline" for sentence embeddings), unit
- * length times DENSE_GAIN. Those features are what let a query that
- * shares no word with an article's questions ("my fridge" for "food
- * storage in the refrigerator") still find it; words are learnt as well,
- * so the content's own vocabulary keeps the last word.
+ * Two more parts know what words mean, so that a query sharing no word
+ * with an article's questions ("my fridge" for "food storage in the
+ * refrigerator") can still find it:
+ *   - with English word vectors (wordvec.h), every example's vector: the
+ *     weighted mean of its words' vectors, centred and with the common
+ *     direction of all examples removed (Arora et al.'s "simple but
+ *     tough-to-beat baseline" for sentence embeddings), for the
+ *     nearest-question score (store_knn);
+ *   - with the sentence encoder (encoder.h), each article's centre: the
+ *     mean of its English questions' sentence vectors (store_sentences),
+ *     cached by text across imports in search_sentvec.
  *
  * Stored: search_model(feature, w) with, per term, (class, int8 weight)
  * pairs above a small threshold; search_meta model_classes (the ids, in
- * class order), model_bias (float per class), model_scale (weight unit),
- * and with word vectors model_dense (see store_dense) and model_wordvec
- * (the table's id: a query must embed with the same table).
+ * class order, shared by all parts), model_bias (float per class),
+ * model_scale (weight unit), model_knn + model_wordvec, model_sent +
+ * model_encoder (the ids of the table and encoder used: a query must use
+ * the same ones).
  */
 #include <math.h>
 #include <stdlib.h>
@@ -116,7 +120,7 @@ int ks_dense_project(const float *mu, const float *pc, unsigned dim, double gain
 
 /* Centres the examples' dense vectors and removes their first principal
  * component (power iteration: deterministic, no library), then scales
- * each to DENSE_GAIN; writes the mean and the component to mu and pc. An
+ * each to unit length; writes the mean and the component to mu and pc. An
  * example without vectors keeps zero dense features. */
 static void prepare_dense(trainset *t, float *mu, float *pc)
 {

@@ -114,7 +114,7 @@ ks_status ks_search_meta_set_int(sqlite3 *db, const char *key, int64_t v, ks_err
  * large or has too few examples for a model to help. */
 ks_status ks_search_model_train(sqlite3 *db, ks_error *err);
 
-/* Dense features of the classifier (search_model.c), from word vectors:
+/* Question vectors from word vectors (search_model.c, search.c):
  * ks_embed_field writes the weighted mean of a field's word vectors into
  * out (ks_wordvec_dim floats) and returns 0 when none of its words has
  * one; ks_dense_project centres x on mu, removes its component along pc
