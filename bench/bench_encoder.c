@@ -84,8 +84,15 @@ int main(int argc, char **argv)
 {
     int rounds = 20;
     for (int i = 1; i < argc; i++)
-        if (strcmp(argv[i], "--rounds") == 0 && i + 1 < argc) rounds = atoi(argv[++i]);
-    if (rounds < 1) rounds = 1;
+        if (strcmp(argv[i], "--rounds") == 0 && i + 1 < argc) {
+            char *end;
+            long v = strtol(argv[++i], &end, 10);
+            if (*end || v < 1 || v > 100000) {
+                fprintf(stderr, "bench_encoder: --rounds wants a number from 1 to 100000, got '%s'\n", argv[i]);
+                return 2;
+            }
+            rounds = (int)v;
+        }
     long rss0 = max_rss_kb();
     double t0 = now_ms();
     const ks_encoder *e = ks_encoder_default();
