@@ -6,6 +6,9 @@
  *     --stats`, driving each screen the way a visitor does (slides in and
  *     out, flicks, typing, a language switch on home);
  *   - first frame (process start to first presented frame), warm;
+ *   - a day's memory: peak RSS over a "tour" that looks up, opens and
+ *     scrolls every sample article in each language (at 1920x1080), so
+ *     that caches fill as they would in a kiosk left running;
  *   - idle CPU and memory of a real window under Xvfb, measured from
  *     /proc/PID/stat and /proc/PID/status over 10 s (when Xvfb exists).
  *
@@ -28,6 +31,8 @@
 
 #include <cjson/cJSON.h>
 
+#include "ks/config.h"
+#include "ks/faq.h"
 #include "ks/file.h"
 #include "ks/path.h"
 
@@ -146,6 +151,42 @@ static double first_frame(const char *size, const char *data)
         if (v >= 0 && (best < 0 || v < best)) best = v;
     }
     return best;
+}
+
+/* The tour's script: each sample article of each language searched for by
+ * its title, opened, scrolled, left. NULL when the sample is not found. */
+static char *tour_script(void)
+{
+    static const char *const locales[] = {"en", "zh-Hans", "zh-Hant"};
+    char *assets = NULL;
+    if (ks_config_find_assets_dir(&assets, NULL) != KS_OK) return NULL;
+    size_t cap = 1 << 20, used = 0;
+    char *out = malloc(cap);
+    for (size_t l = 0; out && l < sizeof locales / sizeof locales[0]; l++) {
+        char path[1024];
+        snprintf(path, sizeof path, "%s/content/sample/%s.json", assets, locales[l]);
+        ks_faq *faq = NULL;
+        if (ks_faq_load_file(path, &faq, NULL) != KS_OK) {
+            free(out);
+            out = NULL;
+            break;
+        }
+        used += (size_t)snprintf(out + used, cap - used, "locale %s\n", locales[l]);
+        for (size_t i = 0; i < faq->n_articles && cap - used > 2048; i++) {
+            char title[512];
+            size_t n = 0;
+            for (const char *t = faq->articles[i].title; *t && n + 1 < sizeof title; t++)
+                if (*t != '"') title[n++] = *t; /* the script's quotes */
+            title[n] = '\0';
+            used += (size_t)snprintf(out + used, cap - used,
+                                     "type \"%s\"\nwait 400\ntap-text \"%s\"\nwait 400\n"
+                                     "drag 960 800 960 200 60\nwait 600\nkey Escape\nwait 300\nkey Escape\nwait 300\n",
+                                     title, title);
+        }
+        ks_faq_free(faq);
+    }
+    free(assets);
+    return out;
 }
 
 /* utime + stime of pid, in clock ticks; -1 when it is gone. */
@@ -284,7 +325,18 @@ int main(int argc, char **argv)
         printf("%-10s first frame (process start to first frame, warm, best of 5): %.1f ms (target <= 150)\n",
                sizes[s], first_frame(sizes[s], data));
     }
-    if (!quick) idle_window(data);
+    if (!quick) {
+        char *tour = tour_script();
+        double t[6];
+        if (tour && play("1920x1080", tour, data, t) == 0)
+            printf("1920x1080  tour (every sample article, three languages): %.0f frames, p99 %.2f ms, "
+                   "max %.2f ms, peak RSS %.0f kB (target <= 80 MB)\n",
+                   t[0], t[3], t[4], t[5]);
+        else
+            printf("tour: skipped (the bundled sample content was not found)\n");
+        free(tour);
+        idle_window(data);
+    }
     ks_path_remove_tree(tmp, NULL);
     return 0;
 }

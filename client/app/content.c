@@ -34,12 +34,14 @@ struct content {
     SDL_Thread *worker;
     int job;           /* JOB_IMPORT or JOB_REINDEX */
     /* view counts are written by their own thread: a write transaction
-     * waits for the disk (fsync), which the UI thread never does */
+     * waits for the disk (fsync), which the UI thread never does; the same
+     * thread preloads what search will need (preload) */
     SDL_Thread *writer;
     SDL_mutex *lock;
     SDL_cond *cond;
     char *views[VIEW_QUEUE];
     size_t n_views;
+    int preload; /* search was (re)opened: open its word vectors and encoder */
     int stop;
     SDL_atomic_t done; /* the worker finished (successfully or not) */
     int ready;
@@ -160,8 +162,19 @@ static int writer_main(void *arg)
     ks_error err = {0};
     SDL_LockMutex(c->lock);
     for (;;) {
-        while (!c->stop && c->n_views == 0) SDL_CondWait(c->cond, c->lock);
+        while (!c->stop && c->n_views == 0 && !c->preload) SDL_CondWait(c->cond, c->lock);
         if (c->n_views == 0 && c->stop) break;
+        if (c->preload) {
+            c->preload = 0;
+            SDL_UnlockMutex(c->lock);
+            if (!store && ks_store_open(c->data_dir, &store, &err) != KS_OK)
+                ks_log_warn("content", "cannot open the store: %s", err.msg);
+            /* the encoder's 75 ms are spent here, not on the UI thread
+             * when the first visitor pauses typing */
+            if (store) ks_search_preload(ks_store_db(store));
+            SDL_LockMutex(c->lock);
+            continue;
+        }
         char *id = c->views[0];
         memmove(c->views, c->views + 1, (c->n_views - 1) * sizeof c->views[0]);
         c->n_views--;
@@ -183,8 +196,14 @@ static void open_search(content *c)
     ks_error err = {0};
     ks_search_close(c->search);
     c->search = NULL;
-    if (ks_search_open(ks_store_db(c->store), &c->search, &err) != KS_OK)
+    if (ks_search_open(ks_store_db(c->store), &c->search, &err) != KS_OK) {
         ks_log_error("content", "search is unavailable: %s", err.msg);
+        return;
+    }
+    SDL_LockMutex(c->lock);
+    c->preload = 1;
+    SDL_CondSignal(c->cond);
+    SDL_UnlockMutex(c->lock);
 }
 
 ks_status content_open(const char *data_dir, const char *assets_dir, void (*wake)(void *user), void *user,

@@ -14,6 +14,7 @@
 
 #include "ks/clock.h"
 #include "ks/log.h"
+#include "ks/process.h"
 
 #include "app_internal.h"
 
@@ -67,6 +68,12 @@ static void finish_transition(app *a)
     if (a->trans.kind == TRANS_POP) destroy_screen(a->trans.from);
     a->trans.kind = TRANS_NONE;
     a->trans.from = a->trans.to = NULL;
+    /* The screen has settled and what the last one held (its article,
+     * layouts, images) is freed: give those pages back, or the kiosk's
+     * memory would stay at the highest any screen ever took. */
+    uint64_t t0 = ks_clock_real_us();
+    ks_process_release_memory();
+    ks_log_debug("nav", "memory released in %.2f ms", (double)(ks_clock_real_us() - t0) / 1000.0);
 }
 
 static void start_transition(app *a, trans_kind kind, screen *from, screen *to)

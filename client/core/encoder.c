@@ -14,10 +14,13 @@
  * Matrices are row-major [in][out]; products run row by row of the weight
  * over all tokens at once (each weight row is read once per sentence),
  * with restrict pointers so that the compiler vectorises the inner loop.
+ *
+ * The embedding table (8,000 rows, 8 MB as floats) stays in the file: a
+ * sentence reads the rows of its own pieces (a few dozen KB), so the
+ * encoder holds 5 MB of memory, the transformer's int8 weights, and not 7.
  */
 #include <math.h>
 #include <pthread.h>
-#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -69,7 +72,8 @@ struct ks_encoder {
     unsigned longest; /* the longest piece, in code points: how far the lattice looks */
     uint32_t *slots;
     uint32_t n_slots;
-    qmat emb; /* rows x d0, one scale per row (see quantize) */
+    ks_file_reader *file; /* the embedding table is read from it, a row per piece */
+    uint64_t emb_off;     /* where the table (rows x d0 floats) starts */
     float *timing;
     layer l[2];
     qmat tanh;
@@ -77,11 +81,10 @@ struct ks_encoder {
 };
 
 
-/* w (rows x cols floats at src) into int8 with a scale per column, or per
- * row when by_row (the embedding table, read one row at a time). */
-static int quantize(qmat *m, const uint8_t *src, size_t rows, size_t cols, int by_row)
+/* w (rows x cols floats at src) into int8 with a scale per column. */
+static int quantize(qmat *m, const uint8_t *src, size_t rows, size_t cols)
 {
-    size_t ns = by_row ? rows : cols;
+    size_t ns = cols;
     m->w = malloc(rows * cols);
     m->scale = calloc(ns, sizeof *m->scale);
     if (!m->w || !m->scale) return 0;
@@ -89,7 +92,7 @@ static int quantize(qmat *m, const uint8_t *src, size_t rows, size_t cols, int b
         for (size_t c = 0; c < cols; c++) {
             float v;
             memcpy(&v, src + (r * cols + c) * sizeof v, sizeof v);
-            float *sc = &m->scale[by_row ? r : c];
+            float *sc = &m->scale[c];
             if (fabsf(v) > *sc) *sc = fabsf(v);
         }
     for (size_t k = 0; k < ns; k++)
@@ -98,7 +101,7 @@ static int quantize(qmat *m, const uint8_t *src, size_t rows, size_t cols, int b
         for (size_t c = 0; c < cols; c++) {
             float v;
             memcpy(&v, src + (r * cols + c) * sizeof v, sizeof v);
-            m->w[r * cols + c] = (int8_t)lrintf(v / m->scale[by_row ? r : c]);
+            m->w[r * cols + c] = (int8_t)lrintf(v / m->scale[c]);
         }
     return 1;
 }
@@ -128,24 +131,25 @@ static int32_t find_piece(const ks_encoder *e, const char *s, size_t n)
 }
 
 /* The file, read front to back in pieces (never whole: the float weights
- * are 28 MB, what the encoder keeps is 7), hashing as it goes. */
+ * are 28 MB, what the encoder keeps is 5), hashing as it goes. */
 typedef struct source {
-    FILE *f;
+    const ks_file_reader *f;
+    uint64_t off;  /* the next byte to read */
     uint64_t left; /* bytes not read yet */
     uint64_t hash; /* of every byte after the header */
 } source;
 
 static int source_read(source *s, void *dst, size_t n)
 {
-    if (n > s->left || fread(dst, 1, n, s->f) != n) return 0;
+    if (n > s->left || !ks_file_reader_read(s->f, s->off, dst, n)) return 0;
+    s->off += n;
     s->left -= n;
     s->hash = ks_wordvec_hash(dst, n, s->hash);
     return 1;
 }
 
-static ks_status bad(ks_encoder *e, source *s, const char *path, const char *what, ks_error *err)
+static ks_status bad(ks_encoder *e, const char *path, const char *what, ks_error *err)
 {
-    if (s->f) fclose(s->f);
     ks_encoder_close(e);
     return ks_error_set(err, KS_ERR_CORRUPT, "%s: not a usable sentence encoder: %s (rebuild it with mkencoder.py)",
                         path, what);
@@ -154,24 +158,24 @@ static ks_status bad(ks_encoder *e, source *s, const char *path, const char *wha
 ks_status ks_encoder_open(const char *path, ks_encoder **out, ks_error *err)
 {
     *out = NULL;
-    uint64_t size = 0;
-    ks_status rc = ks_file_size(path, &size, err);
-    if (rc != KS_OK) return rc;
-    if (size > ENCODER_MAX_BYTES)
-        return ks_error_set(err, KS_ERR_TOO_LARGE, "%s: %llu bytes, more than a sentence encoder can be", path,
-                            (unsigned long long)size);
     ks_encoder *e = calloc(1, sizeof *e);
     if (!e) return ks_error_set(err, KS_ERR_NOMEM, "%s: out of memory", path);
-    source src = {fopen(path, "rb"), size, KS_WORDVEC_HASH_SEED};
-    if (!src.f) {
+    ks_status rc = ks_file_reader_open(path, ENCODER_MAX_BYTES, &e->file, err);
+    if (rc != KS_OK) {
         free(e);
-        return ks_error_set(err, KS_ERR_IO, "%s: cannot open the sentence encoder", path);
+        if (rc == KS_ERR_TOO_LARGE)
+            return ks_error_set(err, rc, "%s: more than a sentence encoder can be (%u MB at most)", path,
+                                ENCODER_MAX_BYTES >> 20);
+        return rc;
     }
+    uint64_t size = ks_file_reader_size(e->file);
+    source src = {e->file, KS_ENCODER_HEADER, size, KS_WORDVEC_HASH_SEED};
     uint8_t b[KS_ENCODER_HEADER];
-    if (size < KS_ENCODER_HEADER || fread(b, 1, sizeof b, src.f) != sizeof b || memcmp(b, KS_ENCODER_MAGIC, 8) != 0)
-        return bad(e, &src, path, "it does not start with \"KSENC1\"", err);
+    if (size < KS_ENCODER_HEADER || !ks_file_reader_read(e->file, 0, b, sizeof b) ||
+        memcmp(b, KS_ENCODER_MAGIC, 8) != 0)
+        return bad(e, path, "it does not start with \"KSENC1\"", err);
     src.left -= KS_ENCODER_HEADER;
-    if (rd32(b + 8) != 1) return bad(e, &src, path, "it is of another version", err);
+    if (rd32(b + 8) != 1) return bad(e, path, "it is of another version", err);
     e->rows = rd32(b + 12);
     e->pieces = rd32(b + 16);
     e->d0 = rd32(b + 20);
@@ -184,7 +188,7 @@ ks_status ks_encoder_open(const char *path, ks_encoder **out, ks_error *err)
     /* the shapes this code computes with: the published model's */
     if (e->d0 != 256 || e->d1 != 512 || e->ffn != 1536 || e->heads != 4 || e->max_tokens != 128 ||
         e->out != KS_ENCODER_DIM || e->pieces < 7 || e->pieces > e->rows || e->rows > 100000)
-        return bad(e, &src, path, "its shapes are not the ones this build computes", err);
+        return bad(e, path, "its shapes are not the ones this build computes", err);
 
     e->score = malloc(e->pieces * sizeof *e->score);
     e->piece = malloc(e->pieces * sizeof *e->piece);
@@ -200,11 +204,11 @@ ks_status ks_encoder_open(const char *path, ks_encoder **out, ks_error *err)
     size_t off = KS_ENCODER_HEADER, used = 0;
     for (unsigned i = 0; i < e->pieces; i++) {
         uint8_t rec[9];
-        if (!source_read(&src, rec, sizeof rec)) return bad(e, &src, path, "its vocabulary is truncated", err);
+        if (!source_read(&src, rec, sizeof rec)) return bad(e, path, "its vocabulary is truncated", err);
         memcpy(&e->score[i], rec, 8);
         uint8_t n = rec[8];
         char *piece = e->pool + used;
-        if (!source_read(&src, piece, n)) return bad(e, &src, path, "its vocabulary is truncated", err);
+        if (!source_read(&src, piece, n)) return bad(e, path, "its vocabulary is truncated", err);
         off += 9 + (size_t)n;
         used += n;
         e->piece[i] = piece;
@@ -213,9 +217,9 @@ ks_status ks_encoder_open(const char *path, ks_encoder **out, ks_error *err)
         for (utf8proc_ssize_t k = 0, step; k < n; k += step, cps++) {
             utf8proc_int32_t c;
             step = utf8proc_iterate((const utf8proc_uint8_t *)piece + k, n - k, &c);
-            if (step <= 0) return bad(e, &src, path, "a vocabulary piece is not UTF-8", err);
+            if (step <= 0) return bad(e, path, "a vocabulary piece is not UTF-8", err);
         }
-        if (cps > MAX_PIECE_CPS) return bad(e, &src, path, "a vocabulary piece is too long", err);
+        if (cps > MAX_PIECE_CPS) return bad(e, path, "a vocabulary piece is too long", err);
         e->piece_cps[i] = (uint8_t)cps;
         if ((unsigned)cps > e->longest) e->longest = (unsigned)cps;
         /* the reserved symbols (unknown, <s>, </s>, extras) are never matched */
@@ -227,7 +231,7 @@ ks_status ks_encoder_open(const char *path, ks_encoder **out, ks_error *err)
     }
     uint8_t pad[4];
     if (!source_read(&src, pad, ((off + 3) & ~(size_t)3) - off))
-        return bad(e, &src, path, "its vocabulary is truncated", err);
+        return bad(e, path, "its vocabulary is truncated", err);
     uint64_t need_floats = (uint64_t)e->rows * e->d0 + e->d0 / 2;
     unsigned d1 = e->d1, ffn = e->ffn;
     for (int l = 0; l < 2; l++) {
@@ -237,7 +241,7 @@ ks_status ks_encoder_open(const char *path, ks_encoder **out, ks_error *err)
         if (l == 0) need_floats += (uint64_t)din * d1 + d1;
     }
     need_floats += (uint64_t)d1 * e->out + e->out;
-    if (src.left != need_floats * 4) return bad(e, &src, path, "its weights are not the size its shapes say", err);
+    if (src.left != need_floats * 4) return bad(e, path, "its weights are not the size its shapes say", err);
     /* Biases and norms are copied as they are; matrices are quantised
      * (quantize) from a buffer that holds one of them at a time. */
     float *tmp = malloc((size_t)d1 * ffn * sizeof *tmp); /* the largest matrix but the embeddings */
@@ -245,21 +249,16 @@ ks_status ks_encoder_open(const char *path, ks_encoder **out, ks_error *err)
 #define FLOATS(dst, n)                                                              \
     if (!((dst) = malloc((size_t)(n) * sizeof(float)))) goto nomem_tmp;             \
     if (!source_read(&src, (dst), (size_t)(n) * sizeof(float))) goto truncated
-#define MATRIX(dst, rows, cols, by_row)                                             \
+#define MATRIX(dst, rows, cols)                                             \
     if (!source_read(&src, tmp, (size_t)(rows) * (cols) * sizeof(float))) goto truncated; \
-    if (!quantize(&(dst), (const uint8_t *)tmp, (rows), (cols), (by_row))) goto nomem_tmp
-    /* the embedding table (8 MB as floats) row by row: each row has its
-     * own scale, so no buffer of the table's size is needed */
-    e->emb.w = malloc((size_t)e->rows * e->d0);
-    e->emb.scale = malloc((size_t)e->rows * sizeof *e->emb.scale);
-    if (!e->emb.w || !e->emb.scale) goto nomem_tmp;
-    for (unsigned r = 0; r < e->rows; r++) {
-        qmat row;
-        if (!source_read(&src, tmp, (size_t)e->d0 * sizeof *tmp)) goto truncated;
-        if (!quantize(&row, (const uint8_t *)tmp, 1, e->d0, 1)) goto nomem_tmp;
-        memcpy(e->emb.w + (size_t)r * e->d0, row.w, e->d0);
-        e->emb.scale[r] = row.scale[0];
-        qmat_free(&row);
+    if (!quantize(&(dst), (const uint8_t *)tmp, (rows), (cols))) goto nomem_tmp
+    /* the embedding table stays in the file (see the top): it only goes
+     * through the checksum, a row at a time */
+    e->emb_off = src.off;
+    for (uint64_t left = (uint64_t)e->rows * e->d0; left > 0;) {
+        size_t n = left < (uint64_t)d1 * ffn ? (size_t)left : (size_t)d1 * ffn;
+        if (!source_read(&src, tmp, n * sizeof *tmp)) goto truncated;
+        left -= n;
     }
     FLOATS(e->timing, e->d0 / 2);
     for (int l = 0; l < 2; l++) {
@@ -268,36 +267,34 @@ ks_status ks_encoder_open(const char *path, ks_encoder **out, ks_error *err)
         FLOATS(L->ln1_s, din);
         FLOATS(L->ln1_b, din);
         if (l == 0) {
-            MATRIX(L->adj, din, d1, 0);
+            MATRIX(L->adj, din, d1);
             FLOATS(L->adj_b, d1);
         }
-        MATRIX(L->qkv, din, 3 * din, 0);
+        MATRIX(L->qkv, din, 3 * din);
         FLOATS(L->qkv_b, 3 * din);
-        MATRIX(L->out, din, d1, 0);
+        MATRIX(L->out, din, d1);
         FLOATS(L->out_b, d1);
         FLOATS(L->ln2_s, d1);
         FLOATS(L->ln2_b, d1);
-        MATRIX(L->f1, d1, ffn, 0);
+        MATRIX(L->f1, d1, ffn);
         FLOATS(L->f1_b, ffn);
-        MATRIX(L->f2, ffn, d1, 0);
+        MATRIX(L->f2, ffn, d1);
         FLOATS(L->f2_b, d1);
     }
-    MATRIX(e->tanh, d1, e->out, 0);
+    MATRIX(e->tanh, d1, e->out);
     FLOATS(e->tanh_b, e->out);
 #undef FLOATS
 #undef MATRIX
     free(tmp);
-    if (src.hash != e->id) return bad(e, &src, path, "its checksum does not match (damaged file)", err);
-    fclose(src.f);
+    if (src.hash != e->id) return bad(e, path, "its checksum does not match (damaged file)", err);
     *out = e;
     return KS_OK;
 truncated:
     free(tmp);
-    return bad(e, &src, path, "it is truncated", err);
+    return bad(e, path, "it is truncated", err);
 nomem_tmp:
     free(tmp);
 nomem:
-    fclose(src.f);
     ks_encoder_close(e);
     return ks_error_set(err, KS_ERR_NOMEM, "%s: out of memory loading the encoder", path);
 }
@@ -305,7 +302,7 @@ nomem:
 void ks_encoder_close(ks_encoder *e)
 {
     if (!e) return;
-    qmat_free(&e->emb);
+    ks_file_reader_close(e->file);
     free(e->timing);
     for (int l = 0; l < 2; l++) {
         layer *L = &e->l[l];
@@ -572,13 +569,19 @@ int ks_encoder_embed(const ks_encoder *e, const char *text, size_t len, size_t m
     /* input: twice the embedding plus the timing signal (see the top) */
     for (size_t t = 0; t < n; t++) {
         int32_t id = ids[t] >= 0 && (unsigned)ids[t] < e->rows ? ids[t] : 0;
-        const int8_t *er = e->emb.w + (size_t)id * d0;
-        float k = 2.0f * e->emb.scale[id];
         float *xr = x + t * d0;
+        /* the row lands in xr (floats, little-endian as this build) */
+        if (!ks_file_reader_read(e->file, e->emb_off + (uint64_t)id * d0 * sizeof(float), xr,
+                                 d0 * sizeof(float))) {
+            free(x); /* the file was cut under us: no vector */
+            free(y);
+            free(scratch);
+            return 0;
+        }
         for (unsigned i = 0; i < d0 / 2; i++) {
             float a = (float)t * e->timing[i];
-            xr[i] = k * (float)er[i] + sinf(a);
-            xr[i + d0 / 2] = k * (float)er[i + d0 / 2] + cosf(a);
+            xr[i] = 2.0f * xr[i] + sinf(a);
+            xr[i + d0 / 2] = 2.0f * xr[i + d0 / 2] + cosf(a);
         }
     }
     run_layer(e, &e->l[0], x, n, y, scratch);

@@ -1092,6 +1092,12 @@ static double lcs_ratio(const int32_t *a, size_t na, const int32_t *b, size_t nb
     return (double)row[nb] / (double)na;
 }
 
+void ks_search_preload(sqlite3 *db)
+{
+    if (ks_search_meta_int(db, "model_wordvec", 0)) (void)ks_wordvec_default();
+    if (ks_search_meta_int(db, "model_encoder", 0)) (void)ks_encoder_default();
+}
+
 /* Opens the word vectors and the encoder the first time a query may use
  * them, and keeps their parts of the model only when they are the very
  * ones the index was made with (another table's vectors would not compare

@@ -1,9 +1,12 @@
 /*
  * wordvec.c - reads a word-vector table (layout in wordvec.h) and looks
- * terms up in it. The whole file is read into memory once per process and
- * checked (every offset, the id, the analyser version) before it is used,
- * so a lookup never leaves the buffer however damaged the file was. The
- * builder is wordvec_build.c.
+ * terms up in it. The file is checked once per process (every offset, the
+ * id, the analyser version) before it is used, so a lookup never leaves
+ * it however damaged the file was. The slots, entries and keys (about a
+ * megabyte) stay in memory; the vectors (3.3 MB of the 4.6) stay on disk
+ * and a lookup reads its one row: a query needs a handful, and the kiosk
+ * should not hold the rest (docs/PERFORMANCE.md, memory). The builder is
+ * wordvec_build.c.
  */
 #include <pthread.h>
 #include <stdlib.h>
@@ -16,16 +19,18 @@
 /* The biggest table accepted: 1M terms of 100 components are ~120 MB. */
 #define WORDVEC_MAX_BYTES (256u * 1024u * 1024u)
 
+#define HASH_CHUNK 65536 /* what the check reads of the vectors at a time */
+
 struct ks_wordvec {
-    char *bytes; /* the file; everything below points into it */
-    size_t size;
+    ks_file_reader *file;
     unsigned dim;
     uint32_t n, n_slots;
     uint64_t id;
+    uint8_t *index;         /* the slots then the entries, as in the file */
     const uint8_t *slots;   /* uint32 each, unaligned reads */
     const uint8_t *entries; /* KS_WORDVEC_ENTRY each */
-    const int8_t *vec;
-    const char *keys;
+    uint64_t vec_off;       /* where the vectors start in the file */
+    char *keys;
     size_t keys_len;
 };
 
@@ -65,13 +70,15 @@ ks_status ks_wordvec_open(const char *path, ks_wordvec **out, ks_error *err)
     *out = NULL;
     ks_wordvec *v = calloc(1, sizeof *v);
     if (!v) return ks_error_set(err, KS_ERR_NOMEM, "%s: out of memory", path);
-    ks_status rc = ks_file_read_all(path, WORDVEC_MAX_BYTES, &v->bytes, &v->size, err);
+    ks_status rc = ks_file_reader_open(path, WORDVEC_MAX_BYTES, &v->file, err);
     if (rc != KS_OK) {
         free(v);
         return rc;
     }
-    const uint8_t *b = (const uint8_t *)v->bytes;
-    if (v->size < KS_WORDVEC_HEADER || memcmp(b, KS_WORDVEC_MAGIC, 8) != 0)
+    uint64_t size = ks_file_reader_size(v->file);
+    uint8_t b[KS_WORDVEC_HEADER];
+    if (size < KS_WORDVEC_HEADER || !ks_file_reader_read(v->file, 0, b, sizeof b) ||
+        memcmp(b, KS_WORDVEC_MAGIC, 8) != 0)
         return bad(v, path, "it does not start with " "\"KSWVEC1\"", err);
     v->dim = rd32(b + 8);
     v->n = rd32(b + 12);
@@ -83,16 +90,35 @@ ks_status ks_wordvec_open(const char *path, ks_wordvec **out, ks_error *err)
     if (v->n == 0 || v->n_slots < 2 || (v->n_slots & (v->n_slots - 1)) || v->n_slots / 2 < v->n)
         return bad(v, path, "its entry or slot count is inconsistent", err);
     /* sizes as 64-bit sums: n, n_slots and dim are bounded, so no overflow */
-    uint64_t need = (uint64_t)KS_WORDVEC_HEADER + 4ull * v->n_slots + (uint64_t)KS_WORDVEC_ENTRY * v->n +
-                    (uint64_t)v->n * v->dim;
-    if (need > v->size) return bad(v, path, "it is truncated", err);
-    if (ks_wordvec_hash(b + KS_WORDVEC_HEADER, v->size - KS_WORDVEC_HEADER, KS_WORDVEC_HASH_SEED) != v->id)
-        return bad(v, path, "its checksum does not match (damaged file)", err);
-    v->slots = b + KS_WORDVEC_HEADER;
+    uint64_t index_len = 4ull * v->n_slots + (uint64_t)KS_WORDVEC_ENTRY * v->n;
+    uint64_t need = (uint64_t)KS_WORDVEC_HEADER + index_len + (uint64_t)v->n * v->dim;
+    if (need > size) return bad(v, path, "it is truncated", err);
+    v->vec_off = KS_WORDVEC_HEADER + index_len;
+    v->keys_len = (size_t)(size - need);
+    v->index = malloc((size_t)index_len);
+    v->keys = malloc(v->keys_len + 1);
+    uint8_t *chunk = malloc(HASH_CHUNK);
+    if (!v->index || !v->keys || !chunk) {
+        free(chunk);
+        ks_wordvec_close(v);
+        return ks_error_set(err, KS_ERR_NOMEM, "%s: out of memory", path);
+    }
+    /* every byte after the header goes through the checksum once, in file
+     * order; the vectors only pass through */
+    int ok = ks_file_reader_read(v->file, KS_WORDVEC_HEADER, v->index, (size_t)index_len);
+    uint64_t h = ks_wordvec_hash(v->index, (size_t)index_len, KS_WORDVEC_HASH_SEED);
+    for (uint64_t off = v->vec_off; ok && off < need; off += HASH_CHUNK) {
+        size_t n = need - off < HASH_CHUNK ? (size_t)(need - off) : HASH_CHUNK;
+        ok = ks_file_reader_read(v->file, off, chunk, n);
+        h = ks_wordvec_hash(chunk, n, h);
+    }
+    free(chunk);
+    ok = ok && ks_file_reader_read(v->file, need, v->keys, v->keys_len);
+    if (!ok) return bad(v, path, "it could not be read to its end", err);
+    h = ks_wordvec_hash(v->keys, v->keys_len, h);
+    if (h != v->id) return bad(v, path, "its checksum does not match (damaged file)", err);
+    v->slots = v->index;
     v->entries = v->slots + 4ull * v->n_slots;
-    v->vec = (const int8_t *)(v->entries + (size_t)KS_WORDVEC_ENTRY * v->n);
-    v->keys = (const char *)v->vec + (size_t)v->n * v->dim;
-    v->keys_len = v->size - (size_t)need;
     for (uint32_t i = 0; i < v->n_slots; i++)
         if (rd32(v->slots + 4ull * i) > v->n) return bad(v, path, "a slot points past the entries", err);
     for (uint32_t i = 0; i < v->n; i++) {
@@ -109,7 +135,9 @@ ks_status ks_wordvec_open(const char *path, ks_wordvec **out, ks_error *err)
 void ks_wordvec_close(ks_wordvec *v)
 {
     if (!v) return;
-    free(v->bytes);
+    ks_file_reader_close(v->file);
+    free(v->index);
+    free(v->keys);
     free(v);
 }
 
@@ -129,7 +157,9 @@ double ks_wordvec_add(const ks_wordvec *v, const char *term, size_t len, float *
         const uint8_t *e = v->entries + (size_t)KS_WORDVEC_ENTRY * (slot - 1);
         if (e[4] != len || memcmp(v->keys + rd32(e), term, len) != 0) continue;
         float weight = rdf(e + 8), scale = rdf(e + 12);
-        const int8_t *x = v->vec + (size_t)(slot - 1) * v->dim;
+        int8_t x[KS_WORDVEC_MAX_DIM];
+        if (!ks_file_reader_read(v->file, v->vec_off + (uint64_t)(slot - 1) * v->dim, x, v->dim))
+            return 0; /* the file changed under us: as if unknown */
         float k = weight * scale;
         for (unsigned d = 0; d < v->dim; d++)
             acc[d] += k * (float)x[d];

@@ -60,8 +60,10 @@ size_t ks_encoder_tokenize(const ks_encoder *e, const char *text, size_t len, in
 /* Encodes text (any bytes; invalid UTF-8 is dropped) into out
  * (KS_ENCODER_DIM floats, unit length), reading at most max_pieces pieces
  * (0: the model's 128; the cost grows with them, ~0.5 ms each here).
- * Returns 0 when the text has no piece or memory runs out (out is then
- * all zero), 1 otherwise. Safe to call from several threads at once. */
+ * The embedding rows of the pieces are read from the file (encoder.c).
+ * Returns 0 when the text has no piece, memory runs out or the file can
+ * no longer be read (out is then all zero), 1 otherwise. Safe to call from
+ * several threads at once. */
 int ks_encoder_embed(const ks_encoder *e, const char *text, size_t len, size_t max_pieces, float *out);
 
 #endif

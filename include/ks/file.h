@@ -28,4 +28,21 @@ ks_status ks_file_size(const char *path, uint64_t *size, ks_error *err);
  * path names the filesystem concerned. */
 ks_status ks_file_sync_filesystem(const char *path, ks_error *err);
 
+/* A file kept open for reads at any offset, from any thread at once: for
+ * large read-only tables (word vectors, embeddings) of which a query needs
+ * a few rows, so the rest stays on disk instead of in memory. A file
+ * replaced by renaming a new one over it (how the build installs them)
+ * keeps being read as it was when opened. */
+typedef struct ks_file_reader ks_file_reader;
+
+/* Opens path (a regular file of at most max_size bytes, else
+ * KS_ERR_TOO_LARGE). *out: ks_file_reader_close(). */
+ks_status ks_file_reader_open(const char *path, uint64_t max_size, ks_file_reader **out, ks_error *err);
+void ks_file_reader_close(ks_file_reader *r);
+/* The file's size when it was opened. */
+uint64_t ks_file_reader_size(const ks_file_reader *r);
+/* Reads n bytes at offset off into buf. 1 when all n were read, 0 when
+ * the file is shorter now or cannot be read. Thread-safe. */
+int ks_file_reader_read(const ks_file_reader *r, uint64_t off, void *buf, size_t n);
+
 #endif

@@ -19,4 +19,9 @@ void ks_process_catch_stop(void);
 /* Waits up to timeout_ms for a stop request; 1 when one came. */
 int ks_process_wait_stop(unsigned timeout_ms);
 
+/* Hands memory the allocator keeps but no longer uses back to the system
+ * (freed pages inside its heaps; without it the resident size stays at
+ * its highest). Call at calm moments: it walks the heaps, ~0.1-1 ms. */
+void ks_process_release_memory(void);
+
 #endif

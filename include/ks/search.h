@@ -35,6 +35,13 @@ ks_status ks_search_finish_import(sqlite3 *db, ks_error *err);
  * KS_ERR_CORRUPT until ks_store_reindex has rebuilt it). */
 int ks_search_needs_reindex(sqlite3 *db);
 
+/* Opens what db's index was made with beyond its own tables (the word
+ * vectors of wordvec.h, the sentence encoder of encoder.h; both
+ * process-wide), so that the first query needing them does not wait for
+ * that (~75 ms). For a worker thread, with its own connection; does nothing
+ * for content that uses neither. */
+void ks_search_preload(sqlite3 *db);
+
 /* --- queries --- */
 
 typedef struct ks_search ks_search;

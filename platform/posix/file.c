@@ -171,3 +171,57 @@ ks_status ks_file_sync_filesystem(const char *path, ks_error *err)
     sync();
     return KS_OK;
 }
+
+struct ks_file_reader {
+    int fd;
+    uint64_t size;
+};
+
+ks_status ks_file_reader_open(const char *path, uint64_t max_size, ks_file_reader **out, ks_error *err)
+{
+    *out = NULL;
+    int fd = open(path, O_RDONLY | O_CLOEXEC);
+    if (fd < 0)
+        return ks_error_set(err, errno == ENOENT ? KS_ERR_NOT_FOUND : KS_ERR_IO, "cannot open %s: %s", path,
+                            strerror(errno));
+    struct stat st;
+    ks_status rc = KS_OK;
+    if (fstat(fd, &st) != 0 || !S_ISREG(st.st_mode))
+        rc = ks_error_set(err, KS_ERR_IO, "%s is not a regular file", path);
+    else if ((uint64_t)st.st_size > max_size)
+        rc = ks_error_set(err, KS_ERR_TOO_LARGE, "%s is %lld bytes, over the limit of %llu", path,
+                          (long long)st.st_size, (unsigned long long)max_size);
+    ks_file_reader *r = rc == KS_OK ? malloc(sizeof *r) : NULL;
+    if (rc == KS_OK && !r) rc = ks_error_set(err, KS_ERR_NOMEM, "out of memory opening %s", path);
+    if (rc != KS_OK) {
+        close(fd);
+        return rc;
+    }
+    r->fd = fd;
+    r->size = (uint64_t)st.st_size;
+    *out = r;
+    return KS_OK;
+}
+
+void ks_file_reader_close(ks_file_reader *r)
+{
+    if (!r) return;
+    close(r->fd);
+    free(r);
+}
+
+uint64_t ks_file_reader_size(const ks_file_reader *r) { return r->size; }
+
+int ks_file_reader_read(const ks_file_reader *r, uint64_t off, void *buf, size_t n)
+{
+    uint8_t *p = buf;
+    while (n > 0) {
+        ssize_t got = pread(r->fd, p, n, (off_t)off);
+        if (got < 0 && errno == EINTR) continue;
+        if (got <= 0) return 0; /* an error, or the file ends early */
+        p += got;
+        off += (uint64_t)got;
+        n -= (size_t)got;
+    }
+    return 1;
+}

@@ -6,6 +6,9 @@
 #include <pthread.h>
 #include <signal.h>
 #include <time.h>
+#ifdef __GLIBC__ /* defined by the headers above */
+#include <malloc.h>
+#endif
 
 #include "ks/process.h"
 
@@ -35,4 +38,11 @@ int ks_process_wait_stop(unsigned timeout_ms)
     struct timespec ts = {(time_t)(timeout_ms / 1000), (long)(timeout_ms % 1000) * 1000000L};
     int sig = sigtimedwait(&set, NULL, &ts);
     return sig == SIGINT || sig == SIGTERM;
+}
+
+void ks_process_release_memory(void)
+{
+#ifdef __GLIBC__
+    malloc_trim(0); /* glibc keeps freed pages in its arenas otherwise */
+#endif
 }

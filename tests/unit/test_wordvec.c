@@ -12,6 +12,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "test.h"
 #include "ks/file.h"
@@ -460,6 +461,33 @@ static void test_open_refuses_damaged_tables(void)
     free(good);
 }
 
+/* The vectors stay on disk and are read per lookup: a table the build
+ * replaces (a new file renamed over it) keeps answering as opened, and one
+ * cut short under the process answers "unknown" instead of crashing. */
+static void test_lookups_read_the_file_as_opened(void)
+{
+    ks_wordvec *v = build_and_open(source_text(words, N_WORDS), 0, NULL);
+    KS_REQUIRE(v);
+    float a[DIM], b[DIM];
+    double w = lookup(v, "zebra", a);
+    KS_CHECK(w > 0);
+    /* replaced by rename, as the build does: the old file is still read */
+    const char *tmp = tmp_path("other.ksv");
+    write_text(tmp, "not a table");
+    KS_REQUIRE(rename(tmp, tmp_path("table.ksv")) == 0);
+    KS_CHECK(lookup(v, "zebra", b) == w);
+    KS_CHECK(memcmp(a, b, sizeof a) == 0);
+    ks_wordvec_close(v);
+
+    /* cut short in place while open: no vector can be read any more */
+    v = build_and_open(source_text(words, N_WORDS), 0, NULL);
+    KS_REQUIRE(v);
+    KS_CHECK(lookup(v, "zebra", a) > 0);
+    KS_REQUIRE(truncate(tmp_path("table.ksv"), KS_WORDVEC_HEADER) == 0);
+    KS_CHECK(lookup(v, "zebra", b) == 0);
+    ks_wordvec_close(v);
+}
+
 int main(void)
 {
     KS_RUN(test_build_keys_are_analyser_terms);
@@ -472,5 +500,6 @@ int main(void)
     KS_RUN(test_build_refuses_sources_of_the_wrong_shape);
     KS_RUN(test_build_reports_missing_file_and_unwritable_output);
     KS_RUN(test_open_refuses_damaged_tables);
+    KS_RUN(test_lookups_read_the_file_as_opened);
     return ks_test_summary();
 }
