@@ -805,14 +805,16 @@ ks_status app_create(const app_options *opt, app **out, ks_error *err)
     if ((st = open_display(a, err)) != KS_OK) goto fail;
     ks_log_debug("app", "start-up: display ready at %.1f ms", since_start(a));
     /* What the text engine may keep, from the screen's size: line textures
-     * worth one screen of pixels (8 MB at 1080p: the screen shown and most
-     * of the next) and four open CJK fonts (~2.4 MB of FreeType heap each;
-     * a screen uses two to four sizes). With the defaults (32 MB, eight) a
-     * day of visitors in three languages took the kiosk to 127 MB; with
-     * these it stays near the 80 MB target (bench_frames, "tour"). */
+     * worth half a screen of pixels (4 MB at 1080p: text covers well under
+     * half of a screen, so the screen shown and much of the last one) and
+     * four open CJK fonts (~2.4 MB of FreeType heap each; a screen uses two
+     * to four sizes; with three, reopening showed in p99). With the
+     * defaults (32 MB, eight) a day of visitors in three languages took the
+     * kiosk to 127 MB; with these it stays under the 80 MB target
+     * (bench_frames, "tour"; docs/PERFORMANCE.md). */
     ks_text_options text_opt = {0};
-    size_t screen_bytes = (size_t)(a->w > 0 ? a->w : 1) * (size_t)(a->h > 0 ? a->h : 1) * 2u;
-    text_opt.texture_budget = screen_bytes > MIN_TEXT_BUDGET ? screen_bytes : MIN_TEXT_BUDGET;
+    size_t half_screen = (size_t)(a->w > 0 ? a->w : 1) * (size_t)(a->h > 0 ? a->h : 1) * 2u;
+    text_opt.texture_budget = half_screen > MIN_TEXT_BUDGET ? half_screen : MIN_TEXT_BUDGET;
     text_opt.max_open_cjk_fonts = MAX_OPEN_CJK_FONTS;
     if ((st = ks_text_create_with(a->ren, &text_opt, &a->text, err)) != KS_OK) goto fail;
     ks_log_debug("app", "start-up: fonts ready at %.1f ms", since_start(a));
