@@ -85,6 +85,21 @@ static int nomem(scan *s)
     return fail_code(s, KS_ERR_NOMEM, at(s), "out of memory");
 }
 
+/* Makes *buf hold at least need bytes (doubling from first), and exist
+ * even when need is 0. 0 when memory runs out (*buf is then unchanged). */
+static int reserve_bytes(char **buf, size_t *cap, size_t need, size_t first)
+{
+    if (need <= *cap && *buf) return 1;
+    size_t c = *cap ? *cap : first;
+    while (c < need)
+        c *= 2;
+    char *nb = realloc(*buf, c);
+    if (!nb) return 0;
+    *buf = nb;
+    *cap = c;
+    return 1;
+}
+
 /* Makes the next byte available; 0 at the end of the file or on a read
  * error (which is recorded). */
 static int fill(scan *s)
@@ -145,16 +160,8 @@ static int expect(scan *s, int want, const char *what)
 
 static int str_put(scan *s, const char *p, size_t n, uint64_t start)
 {
-    if (s->str_len + n + 1 > s->str_cap) {
-        if (s->str_len + n + 1 > STR_MAX) return fail_at(s, start, "string longer than %d bytes", STR_MAX);
-        size_t cap = s->str_cap ? s->str_cap : 256;
-        while (cap < s->str_len + n + 1)
-            cap *= 2;
-        char *ns = realloc(s->str, cap);
-        if (!ns) return nomem(s);
-        s->str = ns;
-        s->str_cap = cap;
-    }
+    if (s->str_len + n + 1 > STR_MAX) return fail_at(s, start, "string longer than %d bytes", STR_MAX);
+    if (!reserve_bytes(&s->str, &s->str_cap, s->str_len + n + 1, 256)) return nomem(s);
     memcpy(s->str + s->str_len, p, n);
     s->str_len += n;
     return 0;
@@ -445,15 +452,7 @@ typedef struct src {
 
 static int arena_add(scan *s, src *d, const char *p, size_t n, size_t *off)
 {
-    if (d->arena_len + n > d->arena_cap || !d->arena) { /* allocated even for "" */
-        size_t cap = d->arena_cap ? d->arena_cap : 65536;
-        while (cap < d->arena_len + n)
-            cap *= 2;
-        char *na = realloc(d->arena, cap);
-        if (!na) return nomem(s);
-        d->arena = na;
-        d->arena_cap = cap;
-    }
+    if (!reserve_bytes(&d->arena, &d->arena_cap, d->arena_len + n, 65536)) return nomem(s); /* even for "" */
     memcpy(d->arena + d->arena_len, p, n);
     *off = d->arena_len;
     d->arena_len += n;
