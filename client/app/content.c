@@ -155,6 +155,15 @@ static int worker_main(void *arg)
     return 0;
 }
 
+/* The helper thread's own connection, opened on first need. */
+static ks_store *helper_store(content *c, ks_store **store)
+{
+    ks_error err = {0};
+    if (!*store && ks_store_open(c->data_dir, store, &err) != KS_OK)
+        ks_log_warn("content", "view counts and search preloading are off: cannot open the store: %s", err.msg);
+    return *store;
+}
+
 static int writer_main(void *arg)
 {
     content *c = arg;
@@ -167,11 +176,9 @@ static int writer_main(void *arg)
         if (c->preload) {
             c->preload = 0;
             SDL_UnlockMutex(c->lock);
-            if (!store && ks_store_open(c->data_dir, &store, &err) != KS_OK)
-                ks_log_warn("content", "cannot open the store: %s", err.msg);
             /* the encoder's 75 ms are spent here, not on the UI thread
              * when the first visitor pauses typing */
-            if (store) ks_search_preload(ks_store_db(store));
+            if (helper_store(c, &store)) ks_search_preload(ks_store_db(store));
             SDL_LockMutex(c->lock);
             continue;
         }
@@ -179,9 +186,7 @@ static int writer_main(void *arg)
         memmove(c->views, c->views + 1, (c->n_views - 1) * sizeof c->views[0]);
         c->n_views--;
         SDL_UnlockMutex(c->lock);
-        if (!store && ks_store_open(c->data_dir, &store, &err) != KS_OK)
-            ks_log_warn("content", "view counts are off: cannot open the store: %s", err.msg);
-        if (store && ks_store_record_view(store, id, &err) != KS_OK)
+        if (helper_store(c, &store) && ks_store_record_view(store, id, &err) != KS_OK)
             ks_log_warn("content", "view of '%s' not counted: %s", id, err.msg);
         free(id);
         SDL_LockMutex(c->lock);

@@ -80,22 +80,19 @@ struct ks_encoder {
     float *tanh_b;
 };
 
-
 /* w (rows x cols floats at src) into int8 with a scale per column. */
 static int quantize(qmat *m, const uint8_t *src, size_t rows, size_t cols)
 {
-    size_t ns = cols;
     m->w = malloc(rows * cols);
-    m->scale = calloc(ns, sizeof *m->scale);
+    m->scale = calloc(cols, sizeof *m->scale);
     if (!m->w || !m->scale) return 0;
     for (size_t r = 0; r < rows; r++)
         for (size_t c = 0; c < cols; c++) {
             float v;
             memcpy(&v, src + (r * cols + c) * sizeof v, sizeof v);
-            float *sc = &m->scale[c];
-            if (fabsf(v) > *sc) *sc = fabsf(v);
+            if (fabsf(v) > m->scale[c]) m->scale[c] = fabsf(v);
         }
-    for (size_t k = 0; k < ns; k++)
+    for (size_t k = 0; k < cols; k++)
         m->scale[k] = m->scale[k] > 0 ? m->scale[k] / 127.0f : 1.0f;
     for (size_t r = 0; r < rows; r++)
         for (size_t c = 0; c < cols; c++) {
